@@ -1,0 +1,41 @@
+import * as k8s from "@pulumi/kubernetes";
+import { NONROOT_UID, WINDOWS_USER } from "./dockerfile";
+import { NodeOs } from "./platforms";
+
+type PodSecurityContext = k8s.types.input.core.v1.PodSecurityContext;
+type SecurityContext = k8s.types.input.core.v1.SecurityContext;
+
+/**
+ * Pod-level security context meeting the Pod Security "restricted" profile. Windows pods
+ * get only what Windows accepts: the API server rejects Linux fields (runAsUser,
+ * seccompProfile, fsGroup, ...) on a pod whose spec.os.name is windows.
+ */
+export function podSecurityContext(os: NodeOs): PodSecurityContext {
+    if (os === "windows") {
+        return { runAsNonRoot: true, windowsOptions: { runAsUserName: WINDOWS_USER } };
+    }
+    return {
+        runAsNonRoot: true,
+        runAsUser: NONROOT_UID,
+        runAsGroup: NONROOT_UID,
+        fsGroup: NONROOT_UID,
+        seccompProfile: { type: "RuntimeDefault" },
+    };
+}
+
+/** Container-level security context: no privilege, no capabilities, read-only root. */
+export function containerSecurityContext(os: NodeOs): SecurityContext {
+    if (os === "windows") {
+        return { runAsNonRoot: true, windowsOptions: { runAsUserName: WINDOWS_USER } };
+    }
+    return {
+        runAsNonRoot: true,
+        runAsUser: NONROOT_UID,
+        runAsGroup: NONROOT_UID,
+        privileged: false,
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+        capabilities: { drop: ["ALL"] },
+        seccompProfile: { type: "RuntimeDefault" },
+    };
+}

@@ -1,0 +1,97 @@
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { BuildConfig, RegistryConfig, ServiceSpec } from "./config";
+import { GoServiceArgs } from "./go-service";
+import { NodeOs, platformOs } from "./platforms";
+import { SourceRevision } from "./revision";
+
+/** What the program knows beyond one service's config. */
+export interface StackContext {
+    /** Stack name: the moving image tag and part of the labels. */
+    stack: string;
+    /** Project name: the part-of label. */
+    project: string;
+    /** Directory relative service paths start from. */
+    projectDir: string;
+    namespace: pulumi.Input<string>;
+    registry?: RegistryConfig;
+    registryPassword?: pulumi.Output<string>;
+    build: BuildConfig;
+    /** The service's source revision from git, when it has one. */
+    revision?: SourceRevision;
+    /** For promoted services: the upstream stack's `images` output. */
+    upstreamImages?: pulumi.Output<Record<string, string>>;
+}
+
+/** The node OS a service's pods run on: Linux whenever a Linux platform is built. */
+export function nodeOsOf(spec: ServiceSpec): NodeOs {
+    return spec.platforms.some((p) => platformOs(p) === "linux") ? "linux" : "windows";
+}
+
+/** Maps one validated service spec onto the GoService component's arguments. */
+export function goServiceArgs(spec: ServiceSpec, ctx: StackContext): GoServiceArgs {
+    const os = nodeOsOf(spec);
+    const revision = ctx.build.revision ?? ctx.revision?.revision;
+    const deployment: GoServiceArgs["deployment"] = {
+        namespace: ctx.namespace,
+        port: spec.port,
+        replicas: spec.replicas,
+        os,
+        windowsImage: spec.base.windows,
+        resources: spec.resources,
+        probes: spec.probes,
+        timezone: spec.timezone,
+        env: spec.env,
+        configFiles: spec.configFiles,
+        autoscaling: spec.autoscaling,
+        networkPolicy: spec.networkPolicy,
+        terminationGracePeriodSeconds: spec.terminationGracePeriodSeconds,
+        preStopSleepSeconds: spec.preStopSleepSeconds,
+        rolloutTimeoutSeconds: spec.rolloutTimeoutSeconds,
+        priorityClassName: spec.priorityClassName,
+        version: spec.image.source === "build" ? revision : undefined,
+        partOf: ctx.project,
+    };
+    if (spec.image.source === "promote") {
+        const upstream = spec.image.fromStack;
+        const ref = ctx.upstreamImages!.apply((images) => {
+            const found = images?.[spec.name];
+            if (!found) {
+                throw new Error(`goship:services.${spec.name}.image.fromStack: stack ${upstream} exports no image for ${spec.name} (it has: ${Object.keys(images ?? {}).join(", ") || "none"})`);
+            }
+            return found;
+        });
+        return { source: { type: "promote", ref }, deployment };
+    }
+    return {
+        source: {
+            type: "build",
+            registry: ctx.registry!,
+            registryPassword: ctx.registryPassword,
+            stackTag: ctx.stack,
+            image: {
+                // Relative, so the image inputs are the same in every clone of the repository.
+                context: path.relative(ctx.projectDir, path.resolve(ctx.projectDir, spec.path)) || ".",
+                main: spec.main,
+                binaryName: spec.name,
+                platforms: spec.platforms,
+                tags: revision ? [revision, ctx.stack] : [ctx.stack],
+                cache: ctx.build.cache,
+                buildArgs: spec.buildArgs,
+                version: revision ?? "dev",
+                revision: revision ?? "unknown",
+                sourceUrl: ctx.build.sourceUrl,
+                sourceDateEpoch: ctx.build.revision ? undefined : ctx.revision?.commitTime,
+                builder: ctx.build.builder,
+                dockerfile: {
+                    builderImage: spec.base.builder,
+                    runtime: spec.base.runtime,
+                    windowsImage: spec.base.windows,
+                    versionVariable: spec.versionVariable,
+                    port: spec.port,
+                },
+            },
+        },
+        deployment,
+    };
+}

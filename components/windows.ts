@@ -1,0 +1,27 @@
+import { parseImageReference } from "./image-reference";
+
+/**
+ * Windows containers must run on a node of the same Windows build as their base image.
+ * The node label `node.kubernetes.io/windows-build` carries it; goship derives it from the
+ * base image's LTSC tag.
+ */
+const WINDOWS_BUILDS: Record<string, string> = {
+    ltsc2019: "10.0.17763",
+    ltsc2022: "10.0.20348",
+    ltsc2025: "10.0.26100",
+};
+
+/** The windows-build node label value for a nanoserver/servercore image reference. */
+export function windowsBuildOf(image: string): string {
+    const tag = parseImageReference(image)?.tag ?? "";
+    const ltsc = Object.keys(WINDOWS_BUILDS).find((name) => tag === name || tag.startsWith(`${name}-`) || tag.endsWith(`-${name}`));
+    if (!ltsc) {
+        throw new Error(
+            `base.windows: cannot tell the Windows build of "${image}"; use a tag naming the release (${Object.keys(WINDOWS_BUILDS).join(", ")}), e.g. mcr.microsoft.com/windows/nanoserver:ltsc2022 (a digest may follow the tag)`,
+        );
+    }
+    return WINDOWS_BUILDS[ltsc];
+}
+
+/** The taint most Windows node pools carry so that Linux pods stay off them. */
+export const WINDOWS_TOLERATION = { key: "os", operator: "Equal", value: "windows", effect: "NoSchedule" } as const;

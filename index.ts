@@ -1,0 +1,53 @@
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import {
+    ConfigError, GoService, checkGoSource, checkKubeconfig, goServiceArgs, kubernetesProvider,
+    readStackConfig, sourceRevision, stackNamespace,
+} from "./components";
+
+/**
+ * The goship program: stack config → providers → one GoService per service → exports.
+ * Everything is validated before the first resource is registered.
+ */
+export = async () => {
+    const projectDir = process.cwd();
+    const { config, registryPassword } = readStackConfig();
+    const problems = config.services.flatMap((s, i) =>
+        s.image.source === "build" ? checkGoSource({ key: `goship:services[${i}]`, moduleDir: path.resolve(projectDir, s.path), main: s.main }) : [],
+    );
+    if (problems.length > 0) throw new ConfigError(problems);
+    const kubeconfig = checkKubeconfig(config.kubernetes, projectDir);
+
+    const k8sProvider = kubernetesProvider("kubernetes", config.kubernetes, kubeconfig);
+    const providers: pulumi.ProviderResource[] = [k8sProvider];
+    if (config.registry?.type === "ecr") {
+        providers.push(new aws.Provider("aws", { region: config.registry.region as aws.Region }));
+    }
+    const needsHostPath = config.services.some((s) => s.timezone.mode === "hostPath");
+    const namespace = stackNamespace(config.kubernetes, needsHostPath, { provider: k8sProvider });
+
+    const images: Record<string, pulumi.Output<string>> = {};
+    const endpoints: Record<string, pulumi.Output<string>> = {};
+    for (const spec of config.services) {
+        const upstream = spec.image.source === "promote" ? new pulumi.StackReference(`${spec.name}-upstream`, { name: spec.image.fromStack }) : undefined;
+        const service = new GoService(
+            spec.name,
+            goServiceArgs(spec, {
+                stack: pulumi.getStack(),
+                project: pulumi.getProject(),
+                projectDir,
+                namespace,
+                registry: config.registry,
+                registryPassword,
+                build: config.build,
+                revision: sourceRevision(path.resolve(projectDir, spec.path)),
+                upstreamImages: upstream?.requireOutput("images") as pulumi.Output<Record<string, string>> | undefined,
+            }),
+            { providers },
+        );
+        images[spec.name] = service.imageRef;
+        endpoints[spec.name] = service.url;
+    }
+    return { images, endpoints };
+};
