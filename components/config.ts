@@ -349,6 +349,10 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     if (issue.code === "unrecognized_keys") {
         return `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.join(", ")}; check the spelling against README "Configuration"`;
     }
+    if (issue.code === "invalid_key" && issue.issues.length > 0) {
+        // A record key (env var name, file name) failed its own check: show that message.
+        return issue.issues[0].message;
+    }
     if (issue.code === "invalid_type" && issue.input === undefined) {
         return `is required (expected ${issue.expected})`;
     }

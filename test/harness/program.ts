@@ -1,0 +1,222 @@
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { parse as parseYaml } from "yaml";
+
+/**
+ * Runs the real Pulumi program (index.ts) under Pulumi mocks with a stack's real config
+ * file, in a throw-away project directory that looks like a user's machine: the app/
+ * source, the local platform's kubeconfig in .goship/, and ~/.kube/config for the
+ * staging and prod contexts.
+ */
+
+export const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
+export const PROJECT = "goship";
+
+/** One resource the program registered, as the engine would have seen it. */
+export interface Registered {
+    type: string;
+    name: string;
+    urn: string;
+    // Resource inputs are arbitrary property bags; tests narrow what they read.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    inputs: any;
+    provider?: string;
+}
+
+export interface RunResult {
+    resources: Registered[];
+    outputs: Record<string, unknown>;
+}
+
+export interface RunOptions {
+    /** Change the stack config before the run (bad-config cases). */
+    mutate?: (config: Record<string, unknown>) => void;
+    /** Secret config values, by key without namespace. */
+    secrets?: Record<string, string>;
+    /** Outputs of other stacks, by fully qualified stack name, for StackReference. */
+    stacks?: Record<string, Record<string, unknown>>;
+    /** Run as a preview (unknown outputs stay unknown). Default false. */
+    preview?: boolean;
+}
+
+export const FAKE_ACCOUNT_REGISTRY = "123456789012.dkr.ecr.eu-west-1.amazonaws.com";
+export const STAGING_HELLO_REF = `${FAKE_ACCOUNT_REGISTRY}/goship/hello@sha256:${"ab".repeat(32)}`;
+const DEFAULT_STACKS = { "organization/goship/staging": { images: { hello: STAGING_HELLO_REF } } };
+
+/** The stack's config file as a map of `goship:key` → value. */
+export function readStackConfigFile(stack: string): Record<string, unknown> {
+    const file = path.join(REPO_ROOT, `Pulumi.${stack}.yaml`);
+    const doc = parseYaml(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> };
+    return { ...(doc.config ?? {}) };
+}
+
+function kubeconfigYaml(contexts: string[]): string {
+    const list = (f: (c: string) => string) => contexts.map(f).join("\n");
+    return [
+        "apiVersion: v1",
+        "kind: Config",
+        `current-context: ${contexts[0]}`,
+        "clusters:",
+        list((c) => `- name: ${c}\n  cluster:\n    server: https://127.0.0.1:6443`),
+        "contexts:",
+        list((c) => `- name: ${c}\n  context:\n    cluster: ${c}\n    user: ${c}`),
+        "users:",
+        list((c) => `- name: ${c}\n  user:\n    token: test-token`),
+        "",
+    ].join("\n");
+}
+
+/** A project directory with the repo's app/ and the kubeconfigs the stacks name. */
+export function makeProjectDir(): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "goship-graph-"));
+    fs.symlinkSync(path.join(REPO_ROOT, "app"), path.join(dir, "app"));
+    fs.mkdirSync(path.join(dir, ".goship"));
+    fs.writeFileSync(path.join(dir, ".goship", "kubeconfig"), kubeconfigYaml(["goship"]));
+    fs.mkdirSync(path.join(dir, "home", ".kube"), { recursive: true });
+    fs.writeFileSync(path.join(dir, "home", ".kube", "config"), kubeconfigYaml(["staging", "prod"]));
+    return dir;
+}
+
+function fakeDigest(...parts: string[]): string {
+    return "sha256:" + crypto.createHash("sha256").update(parts.join("|")).digest("hex");
+}
+
+function mocks(stacks: Record<string, Record<string, unknown>>, record: (r: Omit<Registered, "urn">) => void): pulumi.runtime.Mocks {
+    return {
+        newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
+            record({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider });
+            const state: Record<string, unknown> = { ...args.inputs };
+            switch (args.type) {
+                case "docker-build:index:Image": {
+                    const digest = fakeDigest(args.name, JSON.stringify(args.inputs.platforms), args.inputs.dockerfile?.inline ?? "");
+                    state.digest = digest;
+                    state.contextHash = fakeDigest("context", args.inputs.context?.location ?? "");
+                    state.ref = `${args.inputs.tags?.[0] ?? ""}@${digest}`;
+                    break;
+                }
+                case "docker-build:index:Index": {
+                    const tagless = String(args.inputs.tag).replace(/:[^:/]+$/, "");
+                    state.ref = `${args.inputs.tag}@${fakeDigest(tagless, ...(args.inputs.sources as string[]))}`;
+                    break;
+                }
+                case "aws:ecr/repository:Repository":
+                    state.repositoryUrl = `${FAKE_ACCOUNT_REGISTRY}/${args.inputs.name}`;
+                    state.registryId = "123456789012";
+                    state.arn = `arn:aws:ecr:eu-west-1:123456789012:repository/${args.inputs.name}`;
+                    break;
+                case "pulumi:pulumi:StackReference": {
+                    const outputs = stacks[args.inputs.name as string];
+                    if (!outputs) {
+                        throw new Error(`unknown stack "${args.inputs.name}"`);
+                    }
+                    state.outputs = outputs;
+                    state.secretOutputNames = [];
+                    break;
+                }
+            }
+            return { id: `${args.name}-id`, state };
+        },
+        call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+            if (args.token === "aws:ecr/getAuthorizationToken:getAuthorizationToken") {
+                return {
+                    userName: "AWS",
+                    password: "ecr-token-secret",
+                    proxyEndpoint: `https://${FAKE_ACCOUNT_REGISTRY}`,
+                    authorizationToken: "QVdTOmVjci10b2tlbi1zZWNyZXQ=",
+                    expiresAt: "2026-11-24T00:00:00Z",
+                    id: "123456789012",
+                    region: "eu-west-1",
+                };
+            }
+            throw new Error(`unexpected invoke ${args.token}`);
+        },
+    };
+}
+
+/** Waits until the program has stopped registering resources. */
+async function settle(count: () => number): Promise<void> {
+    let last = -1;
+    let stable = 0;
+    while (stable < 20) {
+        await new Promise((r) => setImmediate(r));
+        const now = count();
+        stable = now === last ? stable + 1 : 0;
+        last = now;
+    }
+}
+
+function resolveOutputs(value: unknown): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+        const out = pulumi.output(value);
+        // An error thrown inside an apply rejects this promise.
+        (out as unknown as { promise(): Promise<unknown> }).promise().then(resolve, reject);
+    });
+}
+
+/**
+ * Runs index.ts for `stack` and returns what it registered and exported. Throws what the
+ * program throws (bad config), after checking how many resources were registered anyway.
+ */
+export async function runStack(stack: string, opts: RunOptions = {}): Promise<RunResult> {
+    const config = readStackConfigFile(stack);
+    opts.mutate?.(config);
+    const registered: Omit<Registered, "urn">[] = [];
+    await pulumi.runtime.setMocks(mocks({ ...DEFAULT_STACKS, ...(opts.stacks ?? {}) }, (r) => registered.push(r)), PROJECT, stack, opts.preview ?? false);
+    const flat: Record<string, string> = {};
+    for (const [key, value] of Object.entries(config)) {
+        flat[key] = typeof value === "string" ? value : JSON.stringify(value);
+    }
+    for (const [key, value] of Object.entries(opts.secrets ?? {})) {
+        flat[`${PROJECT}:${key}`] = value;
+    }
+    pulumi.runtime.setAllConfig(flat, Object.keys(opts.secrets ?? {}).map((k) => `${PROJECT}:${k}`));
+
+    const projectDir = makeProjectDir();
+    const cwd = process.cwd();
+    const home = process.env.HOME;
+    process.chdir(projectDir);
+    process.env.HOME = path.join(projectDir, "home");
+    try {
+        const programPath = require.resolve(path.join(REPO_ROOT, ".build", "index.js"));
+        delete require.cache[programPath];
+        const program = require(programPath) as () => Promise<Record<string, unknown>>;
+        const exported = await program();
+        const outputs = (await resolveOutputs(exported)) as Record<string, unknown>;
+        await settle(() => registered.length);
+        return { resources: withUrns(registered), outputs };
+    } catch (e) {
+        await settle(() => registered.length);
+        throw Object.assign(e as Error, { registered: registered.length });
+    } finally {
+        process.chdir(cwd);
+        process.env.HOME = home;
+        fs.rmSync(projectDir, { recursive: true, force: true });
+    }
+}
+
+function withUrns(registered: Omit<Registered, "urn">[]): Registered[] {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const settings = require("@pulumi/pulumi/runtime/settings") as { getMonitor(): { getRegisteredResources(): Map<string, unknown> } };
+    const urns = [...settings.getMonitor().getRegisteredResources().keys()];
+    return registered.map((r) => ({
+        ...r,
+        urn: urns.find((u) => u.endsWith(`${r.type}::${r.name}`)) ?? "",
+    }));
+}
+
+/** The single resource of `type` named `name`; fails loudly when absent or ambiguous. */
+export function one(resources: Registered[], type: string, name: string): Registered {
+    const found = resources.filter((r) => r.type === type && r.name === name);
+    if (found.length !== 1) {
+        throw new Error(`expected one ${type} named ${name}, found ${found.length}; registered: ${resources.map((r) => `${r.type}/${r.name}`).join(", ")}`);
+    }
+    return found[0];
+}
+
+/** All resources of `type`. */
+export function ofType(resources: Registered[], type: string): Registered[] {
+    return resources.filter((r) => r.type === type);
+}

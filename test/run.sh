@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The whole default test suite: TypeScript type check, unit and mock-graph tests (node's
+# test runner on Node 22 from node_modules), and the sample service's Go tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# npm's "node" package provides Node 22, which @pulumi/pulumi 3.270 requires.
+export PATH="$PWD/node_modules/.bin:$PATH"
+echo "node $(node --version), go $(go env GOVERSION)"
+
+rm -rf .build
+tsc -p tsconfig.json
+# Data files the compiled components read next to themselves.
+cp -r components/zoneinfo .build/components/
+# BuildKit's own Dockerfile parser and linter, for the rendered-Dockerfile tests.
+(cd tools/dockerfile-check && go build -o ../../.build/bin/dockerfile-check .)
+
+node --test --test-concurrency=2 --test-reporter=spec ".build/test/**/*.test.js"
+(cd app && go vet ./... && go test -count=1 ./...)
