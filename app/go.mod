@@ -1,0 +1,3 @@
+module goship.example/hello
+
+go 1.26
