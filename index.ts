@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import {
     ConfigError, GoService, checkGoSource, checkKubeconfig, goServiceArgs, kubernetesProvider,
-    readStackConfig, sourceRevision, stackNamespace,
+    readStackConfig, resolvePromotions, sourceRevision, stackNamespace,
 } from "./components";
 
 /**
@@ -18,6 +18,7 @@ export = async () => {
     );
     if (problems.length > 0) throw new ConfigError(problems);
     const kubeconfig = checkKubeconfig(config.kubernetes, projectDir);
+    const promoted = await resolvePromotions(config.services);
 
     const k8sProvider = kubernetesProvider("kubernetes", config.kubernetes, kubeconfig);
     const providers: pulumi.ProviderResource[] = [k8sProvider];
@@ -30,7 +31,6 @@ export = async () => {
     const images: Record<string, pulumi.Output<string>> = {};
     const endpoints: Record<string, pulumi.Output<string>> = {};
     for (const spec of config.services) {
-        const upstream = spec.image.source === "promote" ? new pulumi.StackReference(`${spec.name}-upstream`, { name: spec.image.fromStack }) : undefined;
         const service = new GoService(
             spec.name,
             goServiceArgs(spec, {
@@ -42,7 +42,7 @@ export = async () => {
                 registryPassword,
                 build: config.build,
                 revision: sourceRevision(path.resolve(projectDir, spec.path)),
-                upstreamImages: upstream?.requireOutput("images") as pulumi.Output<Record<string, string>> | undefined,
+                promotedRef: promoted[spec.name],
             }),
             { providers },
         );

@@ -22,7 +22,7 @@ export interface BuildSource {
 /** This stack deploys an image another stack built: the same digest, promoted. */
 export interface PromoteSource {
     type: "promote";
-    /** `repo@sha256:…` from the upstream stack's `images` output. */
+    /** `repo@sha256:…` from the upstream stack's `images` output. A plain string is checked at once; an Output when it resolves. */
     ref: pulumi.Input<string>;
 }
 
@@ -56,11 +56,13 @@ export class GoService extends pulumi.ComponentResource {
                 throw new Error(`${name}: deployment.os is ${args.deployment.os} but no ${args.deployment.os} platform is built (${[...oses].join(", ")})`);
             }
         } else {
-            imageRef = pulumi.output(args.source.ref).apply((ref) => {
-                if (!isPinnedByDigest(ref)) {
-                    throw new Error(`${name}: promoted image "${ref}" is not pinned by digest; promote the upstream stack's images output (repo@sha256:…)`);
-                }
-                return ref;
+            const ref = args.source.ref;
+            const refuse = (r: string) =>
+                new Error(`${name}: promoted image "${r}" is not pinned by digest; promote the upstream stack's images output (repo@sha256:…)`);
+            if (typeof ref === "string" && !isPinnedByDigest(ref)) throw refuse(ref);
+            imageRef = pulumi.output(ref).apply((r) => {
+                if (!isPinnedByDigest(r)) throw refuse(r);
+                return r;
             });
         }
         this.deployment = new GoDeployment(name, { ...args.deployment, image: imageRef }, child);

@@ -19,8 +19,8 @@ export interface StackContext {
     build: BuildConfig;
     /** The service's source revision from git, when it has one. */
     revision?: SourceRevision;
-    /** For promoted services: the upstream stack's `images` output. */
-    upstreamImages?: pulumi.Output<Record<string, string>>;
+    /** For a promoted service: the digest-pinned ref read from its upstream stack. */
+    promotedRef?: string;
 }
 
 /** The node OS a service's pods run on: Linux whenever a Linux platform is built. */
@@ -53,15 +53,10 @@ export function goServiceArgs(spec: ServiceSpec, ctx: StackContext): GoServiceAr
         partOf: ctx.project,
     };
     if (spec.image.source === "promote") {
-        const upstream = spec.image.fromStack;
-        const ref = ctx.upstreamImages!.apply((images) => {
-            const found = images?.[spec.name];
-            if (!found) {
-                throw new Error(`goship:services.${spec.name}.image.fromStack: stack ${upstream} exports no image for ${spec.name} (it has: ${Object.keys(images ?? {}).join(", ") || "none"})`);
-            }
-            return found;
-        });
-        return { source: { type: "promote", ref }, deployment };
+        if (!ctx.promotedRef) {
+            throw new Error(`goship:services.${spec.name}.image: promoted, but no image was resolved from ${spec.image.fromStack}`);
+        }
+        return { source: { type: "promote", ref: ctx.promotedRef }, deployment };
     }
     return {
         source: {

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { zoneFile } from "../../components/zoneinfo";
-import { one, ofType, runStack, RunResult } from "../harness/program";
+import { one, ofType, runStack, RunResult, secretValue } from "../harness/program";
 
 /** The dev stack: local registry, BuildKit builder "goship", kwok cluster. */
 let dev: RunResult;
@@ -154,7 +154,7 @@ test("every Kubernetes object goes through the explicit provider built from the 
     const provider = one(dev.resources, "pulumi:providers:kubernetes", "kubernetes");
     assert.equal(provider.inputs.context, "goship");
     assert.equal(provider.inputs.namespace, "goship-dev");
-    assert.match(provider.inputs.kubeconfig, /current-context: goship/);
+    assert.match(secretValue(provider.inputs.kubeconfig) as string, /current-context: goship/);
     const k8sObjects = dev.resources.filter((r) => r.type.startsWith("kubernetes:"));
     assert.ok(k8sObjects.length >= 7);
     for (const r of k8sObjects) {

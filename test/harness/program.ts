@@ -136,8 +136,31 @@ function mocks(stacks: Record<string, Record<string, unknown>>, record: (r: Omit
     };
 }
 
+/**
+ * Errors raised while registering resources (a failed apply feeding a resource input, a
+ * component's registerOutputs, a failed read) surface as unhandled rejections. During a
+ * real run the Pulumi language host owns those and reports them as the program's failure;
+ * here the harness plays that part for the duration of the run, then hands the process's
+ * handlers (the test runner's) back.
+ */
+function collectRejections(): { errors: unknown[]; release(): void } {
+    const saved = process.listeners("unhandledRejection");
+    process.removeAllListeners("unhandledRejection");
+    const errors: unknown[] = [];
+    process.on("unhandledRejection", (reason) => errors.push(reason));
+    return {
+        errors,
+        release() {
+            process.removeAllListeners("unhandledRejection");
+            for (const listener of saved) process.on("unhandledRejection", listener);
+        },
+    };
+}
+
 /** Waits until the program has stopped registering resources. */
 async function settle(count: () => number): Promise<void> {
+    // One timer turn first: the mock monitor answers through callbacks and timers.
+    await new Promise((r) => setTimeout(r, 20));
     let last = -1;
     let stable = 0;
     while (stable < 20) {
@@ -174,6 +197,7 @@ export async function runStack(stack: string, opts: RunOptions = {}): Promise<Ru
     }
     pulumi.runtime.setAllConfig(flat, Object.keys(opts.secrets ?? {}).map((k) => `${PROJECT}:${k}`));
 
+    const rejections = collectRejections();
     const projectDir = makeProjectDir();
     const cwd = process.cwd();
     const home = process.env.HOME;
@@ -186,11 +210,13 @@ export async function runStack(stack: string, opts: RunOptions = {}): Promise<Ru
         const exported = await program();
         const outputs = (await resolveOutputs(exported)) as Record<string, unknown>;
         await settle(() => registered.length);
+        if (rejections.errors.length > 0) throw rejections.errors[0];
         return { resources: withUrns(registered), outputs };
     } catch (e) {
         await settle(() => registered.length);
         throw Object.assign(e as Error, { registered: registered.length });
     } finally {
+        rejections.release();
         process.chdir(cwd);
         process.env.HOME = home;
         fs.rmSync(projectDir, { recursive: true, force: true });
@@ -205,6 +231,19 @@ function withUrns(registered: Omit<Registered, "urn">[]): Registered[] {
         ...r,
         urn: urns.find((u) => u.endsWith(`${r.type}::${r.name}`)) ?? "",
     }));
+}
+
+/** The signature Pulumi puts on secret values in serialized resource inputs. */
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const SPECIAL_SIG_KEY = "4dabf18193072939515e22adb298388d";
+
+/** The value inside a secret input; fails when the input is not marked secret. */
+export function secretValue(input: unknown): unknown {
+    const wrapped = input as Record<string, unknown> | undefined;
+    if (!wrapped || wrapped[SPECIAL_SIG_KEY] !== SECRET_SIG) {
+        throw new Error(`expected a secret input, got ${JSON.stringify(input)}`);
+    }
+    return wrapped.value;
 }
 
 /** The single resource of `type` named `name`; fails loudly when absent or ambiguous. */

@@ -1,0 +1,79 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { runStack } from "../harness/program";
+
+type Config = Record<string, unknown>;
+type Service = Record<string, unknown>;
+
+function service(c: Config): Service {
+    return (c["goship:services"] as Service[])[0];
+}
+
+/** Runs the dev stack with one thing broken; returns the error and how much was registered. */
+async function failure(mutate: (c: Config) => void, opts: { secrets?: Record<string, string> } = {}): Promise<{ message: string; registered: number }> {
+    try {
+        await runStack("dev", { mutate, secrets: opts.secrets });
+    } catch (e) {
+        const err = e as Error & { registered: number };
+        return { message: err.message, registered: err.registered };
+    }
+    assert.fail("expected the program to fail");
+}
+
+/** Each case fails before any resource is registered, naming the key and the fix. */
+const CASES: [string, (c: Config) => void, RegExp][] = [
+    ["empty config", (c) => Object.keys(c).forEach((k) => delete c[k]), /goship: the stack has no goship config; set goship:services/],
+    ["unknown time zone", (c) => (service(c).timezone = { zone: "Europe/Pariss" }), /goship:services\[0\]\.timezone\.zone: unknown IANA time zone/],
+    ["privileged port", (c) => (service(c).port = 443), /goship:services\[0\]\.port: privileged ports need root/],
+    ["limits below requests", (c) => (service(c).resources = { requests: { cpu: "2" } }), /goship:services\[0\]\.resources\.limits\.cpu: limit 500m is below the request 2/],
+    ["replicas < 1", (c) => (service(c).replicas = 0), /goship:services\[0\]\.replicas: must be at least 1/],
+    ["missing Go module at the service path", (c) => (service(c).path = "services/nope"), /goship:services\[0\]\.path: no go\.mod in .*services\/nope; point path at the Go module's directory/],
+    ["main package that does not exist", (c) => (service(c).main = "./cmd/nope"), /goship:services\[0\]\.main: \.\/cmd\/nope is not a main package/],
+    ["main pointing at a library package", (c) => (service(c).main = "./internal/server"), /goship:services\[0\]\.main: \.\/internal\/server is not a main package/],
+    ["unknown platform", (c) => (service(c).platforms = ["linux/mips"]), /goship:services\[0\]\.platforms\[0\]: must be one of/],
+    ["Windows platform with hostPath timezone", (c) => Object.assign(service(c), { platforms: ["windows/amd64"], timezone: { zone: "UTC", mode: "hostPath" } }), /timezone\.mode: hostPath .* use mode embedded/],
+    ["registry URL malformed", (c) => (c["goship:registry"] = { type: "generic", server: "http://127.0.0.1:5000" }), /goship:registry\.server: must be a registry host\[:port\] without scheme/],
+    ["duplicate service names", (c) => (c["goship:services"] = [service(c), { ...service(c) }]), /goship:services\[1\]\.name: "hello" is already used/],
+    ["service name not a DNS label", (c) => (service(c).name = "hello.world"), /goship:services\[0\]\.name: must be a DNS label/],
+    ["kubeconfig file missing", (c) => (c["goship:kubernetes"] = { kubeconfig: ".goship/missing", namespace: "goship-dev" }), /goship:kubernetes\.kubeconfig: .*\.goship\/missing does not exist/],
+    ["kubeconfig context missing", (c) => (c["goship:kubernetes"] = { kubeconfig: ".goship/kubeconfig", context: "prod", namespace: "goship-dev" }), /goship:kubernetes\.context: "prod" is not in .*; use one of: goship/],
+    ["registry username without the password secret", (c) => (c["goship:registry"] = { type: "generic", server: "127.0.0.1:5000", username: "ci" }), /goship:registryPassword: required because goship:registry\.username is set; run: pulumi config set --secret registryPassword/],
+    ["services not a list", (c) => (c["goship:services"] = "hello"), /goship:services: /],
+];
+
+for (const [name, mutate, expected] of CASES) {
+    test(`bad config fails before any resource: ${name}`, async () => {
+        const { message, registered } = await failure(mutate);
+        assert.match(message, expected);
+        assert.equal(registered, 0, `nothing may be registered, got ${registered}`);
+    });
+}
+
+test("bad config: promotion from a stack that does not exist fails the preview and deploys nothing", async () => {
+    try {
+        await runStack("prod", {
+            mutate: (c) => {
+                (service(c).image as { fromStack: string }).fromStack = "organization/goship/nope";
+            },
+        });
+        assert.fail("expected the program to fail");
+    } catch (e) {
+        const err = e as Error & { registered: number };
+        assert.match(err.message, /^goship:services\[0\]\.image\.fromStack: cannot read stack organization\/goship\/nope \(.*unknown stack "organization\/goship\/nope".*\); check the name/);
+        assert.equal(err.registered, 1, "only the StackReference read itself");
+    }
+});
+
+test("bad config: promotion from a stack that exports no image for the service", async () => {
+    await assert.rejects(
+        runStack("prod", { stacks: { "organization/goship/staging": { images: { other: "r/o@sha256:" + "0".repeat(64) } } } }),
+        { message: /^goship:services\[0\]\.image\.fromStack: stack organization\/goship\/staging exports no image for hello \(its images output has: other\); deploy hello there first/ },
+    );
+});
+
+test("bad config: a promoted image not pinned by digest is refused", async () => {
+    await assert.rejects(
+        runStack("prod", { stacks: { "organization/goship/staging": { images: { hello: "registry.example/hello:latest" } } } }),
+        { message: /^goship:services\[0\]\.image\.fromStack: stack organization\/goship\/staging exports "registry\.example\/hello:latest" for hello, which is not pinned by digest/ },
+    );
+});

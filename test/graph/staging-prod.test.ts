@@ -1,0 +1,94 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { FAKE_ACCOUNT_REGISTRY, STAGING_HELLO_REF, one, ofType, runStack, RunResult, secretValue } from "../harness/program";
+
+let staging: RunResult;
+let prod: RunResult;
+
+test.before(async () => {
+    staging = await runStack("staging");
+    prod = await runStack("prod");
+});
+
+test("staging: an ECR repository with scan on push, immutable tags, encryption and a lifecycle policy", () => {
+    const repo = one(staging.resources, "aws:ecr/repository:Repository", "hello-repository").inputs;
+    assert.equal(repo.name, "goship/hello");
+    assert.deepEqual(repo.imageScanningConfiguration, { scanOnPush: true });
+    assert.equal(repo.imageTagMutability, "IMMUTABLE_WITH_EXCLUSION");
+    assert.deepEqual(
+        repo.imageTagMutabilityExclusionFilters.map((f: { filter: string }) => f.filter),
+        ["staging", "buildcache-*", "*-dirty*"],
+        "only the tags goship moves are mutable",
+    );
+    assert.deepEqual(repo.encryptionConfigurations, [{ encryptionType: "AES256" }]);
+    const lifecycle = one(staging.resources, "aws:ecr/lifecyclePolicy:LifecyclePolicy", "hello-lifecycle").inputs;
+    const rules = JSON.parse(lifecycle.policy).rules;
+    assert.equal(rules[0].selection.tagStatus, "untagged");
+    assert.equal(rules[0].selection.countNumber, 7);
+    assert.equal(rules[1].selection.countNumber, 50);
+    assert.ok(one(staging.resources, "aws:ecr/repository:Repository", "hello-repository").urn.includes("goship:index:GoService$aws:ecr/repository:Repository"));
+    const aws = one(staging.resources, "pulumi:providers:aws", "aws");
+    assert.equal(aws.inputs.region, "eu-west-1");
+});
+
+test("staging: images push to ECR with the authorization token's credentials", () => {
+    const images = ofType(staging.resources, "docker-build:index:Image");
+    assert.equal(images.length, 2);
+    for (const image of images) {
+        assert.deepEqual(secretValue(image.inputs.registries), [{ address: FAKE_ACCOUNT_REGISTRY, username: "AWS", password: "ecr-token-secret" }]);
+        assert.ok(image.inputs.tags[0].startsWith(`${FAKE_ACCOUNT_REGISTRY}/goship/hello:`));
+        assert.match(image.inputs.dockerfile.inline, /^FROM --platform=\$BUILDPLATFORM golang:1\.26-bookworm AS build$/m);
+    }
+    for (const index of ofType(staging.resources, "docker-build:index:Index")) {
+        assert.deepEqual(secretValue(index.inputs.registry), { address: FAKE_ACCOUNT_REGISTRY, username: "AWS", password: "ecr-token-secret" });
+    }
+    const outputs = staging.outputs as { images: Record<string, string> };
+    assert.match(outputs.images.hello, new RegExp(`^${FAKE_ACCOUNT_REGISTRY.replace(/\./g, "\\.")}/goship/hello@sha256:[0-9a-f]{64}$`));
+});
+
+test("staging: autoscaling owns the replica count, and a PDB guards it", () => {
+    const deployment = one(staging.resources, "kubernetes:apps/v1:Deployment", "hello-deployment").inputs;
+    assert.equal(deployment.spec.replicas, undefined);
+    const hpa = one(staging.resources, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "hello-hpa").inputs;
+    assert.equal(hpa.spec.minReplicas, 2);
+    assert.equal(hpa.spec.maxReplicas, 6);
+    assert.equal(hpa.spec.metrics[0].resource.target.averageUtilization, 70);
+    assert.equal(hpa.spec.scaleTargetRef.name, "hello");
+    one(staging.resources, "kubernetes:policy/v1:PodDisruptionBudget", "hello-pdb");
+    const [container] = deployment.spec.template.spec.containers;
+    assert.deepEqual(container.resources.limits, { cpu: "1", memory: "256Mi", "ephemeral-storage": "128Mi" });
+    const provider = one(staging.resources, "pulumi:providers:kubernetes", "kubernetes");
+    assert.equal(provider.inputs.context, "staging");
+});
+
+test("prod: builds nothing and deploys exactly the digest staging exported", () => {
+    assert.equal(ofType(prod.resources, "docker-build:index:Image").length, 0);
+    assert.equal(ofType(prod.resources, "docker-build:index:Index").length, 0);
+    assert.equal(ofType(prod.resources, "aws:ecr/repository:Repository").length, 0);
+    assert.equal(ofType(prod.resources, "goship:index:GoImage").length, 0);
+    const upstream = one(prod.resources, "pulumi:pulumi:StackReference", "upstream-organization-goship-staging");
+    assert.equal(upstream.inputs.name, "organization/goship/staging");
+    const deployment = one(prod.resources, "kubernetes:apps/v1:Deployment", "hello-deployment").inputs;
+    assert.equal(deployment.spec.template.spec.containers[0].image, STAGING_HELLO_REF);
+    assert.equal((prod.outputs as { images: Record<string, string> }).images.hello, STAGING_HELLO_REF);
+    assert.equal(deployment.metadata.labels["app.kubernetes.io/version"], undefined, "a promoted image's version is not known here");
+});
+
+test("prod: config files in a ConfigMap mounted read-only, with a checksum that rolls the pods", async () => {
+    const configMap = one(prod.resources, "kubernetes:core/v1:ConfigMap", "hello-config").inputs;
+    assert.deepEqual(configMap.data, { "features.json": '{"beta": false}' });
+    const deployment = one(prod.resources, "kubernetes:apps/v1:Deployment", "hello-deployment").inputs;
+    const [container] = deployment.spec.template.spec.containers;
+    assert.deepEqual(
+        container.volumeMounts.find((m: { name: string }) => m.name === "config"),
+        { name: "config", mountPath: "/etc/hello", readOnly: true },
+    );
+    const checksum = deployment.spec.template.metadata.annotations["goship.dev/config-sha256"];
+    const changed = await runStack("prod", {
+        mutate: (c) => {
+            (c["goship:services"] as { configFiles: Record<string, string> }[])[0].configFiles["features.json"] = '{"beta": true}';
+        },
+    });
+    const after = one(changed.resources, "kubernetes:apps/v1:Deployment", "hello-deployment").inputs;
+    assert.notEqual(after.spec.template.metadata.annotations["goship.dev/config-sha256"], checksum);
+});

@@ -1,0 +1,112 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { one, ofType, runStack, secretValue } from "../harness/program";
+
+type Service = Record<string, unknown>;
+
+function withService(change: Partial<Service>) {
+    return {
+        mutate: (c: Record<string, unknown>) => Object.assign((c["goship:services"] as Service[])[0], change),
+    };
+}
+
+function podOf(resources: Awaited<ReturnType<typeof runStack>>["resources"]) {
+    return one(resources, "kubernetes:apps/v1:Deployment", "hello-deployment").inputs.spec.template.spec;
+}
+
+test("timezone mode embedded: TZ only, no zone ConfigMap, no /etc/localtime mount", async () => {
+    const run = await runStack("dev", withService({ timezone: { zone: "America/New_York", mode: "embedded" } }));
+    const pod = podOf(run.resources);
+    assert.ok(pod.containers[0].env.some((e: { name: string; value: string }) => e.name === "TZ" && e.value === "America/New_York"));
+    assert.ok(!pod.containers[0].volumeMounts.some((m: { mountPath: string }) => m.mountPath === "/etc/localtime"));
+    assert.equal(ofType(run.resources, "kubernetes:core/v1:ConfigMap").length, 0);
+});
+
+test("timezone mode hostPath: the node's files mounted read-only, and the namespace admits it", async () => {
+    const run = await runStack("dev", withService({ timezone: { mode: "hostPath" } }));
+    const pod = podOf(run.resources);
+    assert.deepEqual(
+        pod.volumes.filter((v: { hostPath?: unknown }) => v.hostPath).map((v: { hostPath: { path: string } }) => v.hostPath.path),
+        ["/etc/localtime", "/etc/timezone"],
+    );
+    assert.ok(!pod.containers[0].env.some((e: { name: string }) => e.name === "TZ"));
+    const ns = one(run.resources, "kubernetes:core/v1:Namespace", "namespace").inputs;
+    assert.equal(ns.metadata.labels["pod-security.kubernetes.io/enforce"], "privileged");
+    assert.equal(ns.metadata.labels["pod-security.kubernetes.io/warn"], "restricted");
+});
+
+test("Windows only: a nanoserver image and Windows pods with the build selector and toleration", async () => {
+    const run = await runStack("dev", withService({ platforms: ["windows/amd64"], timezone: { zone: "Europe/Paris", mode: "embedded" } }));
+    const [image] = ofType(run.resources, "docker-build:index:Image");
+    assert.equal(image.name, "hello-windows-amd64");
+    assert.deepEqual(image.inputs.platforms, ["windows/amd64"]);
+    assert.match(image.inputs.dockerfile.inline, /^FROM mcr\.microsoft\.com\/windows\/nanoserver:ltsc2022$/m);
+    assert.match(image.inputs.dockerfile.inline, /-o \/out\/hello\.exe/);
+    const pod = podOf(run.resources);
+    assert.deepEqual(pod.nodeSelector, { "kubernetes.io/os": "windows", "node.kubernetes.io/windows-build": "10.0.20348" });
+    assert.deepEqual(pod.tolerations, [{ key: "os", operator: "Equal", value: "windows", effect: "NoSchedule" }]);
+    assert.equal(pod.containers[0].securityContext.readOnlyRootFilesystem, undefined);
+    assert.equal(pod.securityContext.runAsUser, undefined);
+});
+
+test("Linux and Windows in one GoImage: separate builds joined into one index", async () => {
+    const run = await runStack("dev", withService({ platforms: ["linux/amd64", "linux/arm64", "windows/amd64"] }));
+    const images = ofType(run.resources, "docker-build:index:Image");
+    assert.deepEqual(images.map((i) => i.name).sort(), ["hello-linux-amd64", "hello-linux-arm64", "hello-windows-amd64"]);
+    const windows = images.find((i) => i.name === "hello-windows-amd64")!;
+    const linux = images.find((i) => i.name === "hello-linux-amd64")!;
+    assert.notEqual(windows.inputs.dockerfile.inline, linux.inputs.dockerfile.inline);
+    assert.deepEqual(
+        images.map((i) => i.inputs.cacheTo[0].registry.ref).sort(),
+        ["linux-amd64", "linux-arm64", "windows-amd64"].map((s) => `127.0.0.1:5000/goship/hello:buildcache-${s}`),
+        "one cache per platform",
+    );
+    for (const index of ofType(run.resources, "docker-build:index:Index")) {
+        assert.equal(index.inputs.sources.length, 3);
+    }
+    assert.deepEqual(podOf(run.resources).nodeSelector, { "kubernetes.io/os": "linux" }, "Linux nodes when Linux is built");
+});
+
+test("runtime base and pinned builder from config reach the Dockerfile", async () => {
+    const builder = "127.0.0.1:5000/goship-base/golang:1.26@sha256:" + "c".repeat(64);
+    const run = await runStack("dev", withService({ base: { builder, runtime: "distroless" } }));
+    for (const image of ofType(run.resources, "docker-build:index:Image")) {
+        assert.ok(image.inputs.dockerfile.inline.includes(`FROM --platform=$BUILDPLATFORM ${builder} AS build`));
+        assert.match(image.inputs.dockerfile.inline, /^FROM gcr\.io\/distroless\/static-debian12:nonroot$/m);
+    }
+});
+
+test("a generic registry with a username logs in with the secret password", async () => {
+    const run = await runStack("dev", {
+        mutate: (c) => (c["goship:registry"] = { type: "generic", server: "registry.example:5000", username: "ci" }),
+        secrets: { registryPassword: "hunter2" },
+    });
+    for (const image of ofType(run.resources, "docker-build:index:Image")) {
+        assert.deepEqual(secretValue(image.inputs.registries), [{ address: "registry.example:5000", username: "ci", password: "hunter2" }]);
+    }
+});
+
+test("an explicit revision tags the images and versions the binary; build cache can be turned off", async () => {
+    const run = await runStack("dev", { mutate: (c) => (c["goship:build"] = { revision: "v1.2.3", cache: false }) });
+    const tags = ofType(run.resources, "docker-build:index:Index").map((i) => i.inputs.tag).sort();
+    assert.deepEqual(tags, ["127.0.0.1:5000/goship/hello:dev", "127.0.0.1:5000/goship/hello:v1.2.3"]);
+    for (const image of ofType(run.resources, "docker-build:index:Image")) {
+        assert.equal(image.inputs.buildArgs.VERSION, "v1.2.3");
+        assert.equal(image.inputs.cacheFrom, undefined);
+        assert.equal(image.inputs.cacheTo, undefined);
+    }
+    assert.equal(one(run.resources, "kubernetes:apps/v1:Deployment", "hello-deployment").inputs.metadata.labels["app.kubernetes.io/version"], "v1.2.3");
+});
+
+test("two services never collide: every child name derives from its service", async () => {
+    const run = await runStack("dev", {
+        mutate: (c) => {
+            const [hello] = c["goship:services"] as Service[];
+            c["goship:services"] = [hello, { ...hello, name: "hello-admin", port: 9090 }];
+        },
+    });
+    const names = run.resources.map((r) => `${r.type}::${r.name}`);
+    assert.equal(new Set(names).size, names.length);
+    assert.equal(ofType(run.resources, "kubernetes:apps/v1:Deployment").length, 2);
+    assert.deepEqual(Object.keys((run.outputs as { images: object }).images).sort(), ["hello", "hello-admin"]);
+});
