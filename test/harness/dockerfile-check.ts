@@ -17,7 +17,7 @@ export interface DockerfileCheck {
 export const CHECKER = path.join(REPO_ROOT, ".build", "bin", "dockerfile-check");
 
 /** Runs BuildKit's parser (and, with lint, its linter) over named Dockerfile texts. */
-export function checkDockerfiles(dockerfiles: Record<string, string>, opts: { lint?: boolean } = {}): Record<string, DockerfileCheck> {
+export function checkDockerfiles(dockerfiles: Record<string, string>, opts: { lint?: boolean; args?: string[] } = {}): Record<string, DockerfileCheck> {
     if (!fs.existsSync(CHECKER)) {
         throw new Error(`${CHECKER} is missing; run the suite through test/run.sh, which builds it`);
     }
@@ -28,7 +28,7 @@ export function checkDockerfiles(dockerfiles: Record<string, string>, opts: { li
             fs.writeFileSync(file, text);
             return { name, file };
         });
-        const args = ["-json", ...(opts.lint ? ["-lint"] : []), ...files.map((f) => f.file)];
+        const args = ["-json", ...(opts.lint ? ["-lint"] : []), ...(opts.args ?? []), ...files.map((f) => f.file)];
         const run = spawnSync(CHECKER, args, { encoding: "utf8" });
         if (run.error) throw run.error;
         const reports = run.stdout

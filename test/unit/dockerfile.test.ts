@@ -131,3 +131,19 @@ test("the parser check is real: a broken Dockerfile fails it", () => {
     const results = checkDockerfiles({ broken: renderDockerfile(linux).replace("COPY . .", "COPPY . .") });
     assert.notEqual(results.broken.error, null);
 });
+
+test("BuildKit's linter (every rule, experimental ones included) finds nothing in any rendering", () => {
+    for (const [name, opts] of Object.entries(CASES)) {
+        const base = expectedFinalBase(opts);
+        const args = opts.os === "windows" ? ["-platform", "windows/amd64", "-base-platform", `${base}=windows/amd64`] : ["-platform", "linux/arm64"];
+        const [result] = Object.values(checkDockerfiles({ [name]: rendered[name] }, { lint: true, args }));
+        assert.equal(result.error, null, `${name}: ${result.error}`);
+        assert.deepEqual(result.warnings, [], `${name}: ${JSON.stringify(result.warnings)}`);
+    }
+});
+
+test("the lint check is real: a casing slip is a warning", () => {
+    const sloppy = renderDockerfile(linux).replace(" AS build", " as build");
+    const { sloppy: result } = checkDockerfiles({ sloppy }, { lint: true });
+    assert.deepEqual(result.warnings.map((w) => w.rule), ["FromAsCasing"]);
+});
