@@ -2,7 +2,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import {
-    ConfigError, GoService, checkGoSource, checkKubeconfig, goServiceArgs, kubernetesProvider,
+    ConfigError, GoService, checkGoSource, checkKubeconfig, goServiceArgs, kubernetesProvider, normalizeContextModes,
     readStackConfig, resolvePromotions, sourceRevision, stackNamespace,
 } from "./components";
 
@@ -17,6 +17,10 @@ export = async () => {
         s.image.source === "build" ? checkGoSource({ key: `goship:services[${i}]`, moduleDir: path.resolve(projectDir, s.path), main: s.main }) : [],
     );
     if (problems.length > 0) throw new ConfigError(problems);
+    for (const s of config.services.filter((s) => s.image.source === "build")) {
+        const changed = normalizeContextModes(path.resolve(projectDir, s.path));
+        if (changed.length > 0) pulumi.log.info(`goship: normalised file modes of ${changed.length} files in ${s.path} (umask-independent build context)`);
+    }
     const kubeconfig = checkKubeconfig(config.kubernetes, projectDir);
     const promoted = await resolvePromotions(config.services);
 

@@ -23,6 +23,7 @@ export {
     BuildConfig,
 } from "./config";
 export { checkGoSource } from "./preflight";
+export { normalizeContextModes } from "./context-modes";
 export { resolvePromotions } from "./promotion";
 export { checkKubeconfig, kubernetesProvider, stackNamespace } from "./kubernetes";
 export { goServiceArgs, StackContext } from "./service-args";
