@@ -108,7 +108,8 @@ export class GoImage extends pulumi.ComponentResource {
                     cacheTo: cache ? [{ registry: { ref: cacheRef, mode: "max", imageManifest: true, ociMediaTypes: true } }] : undefined,
                     builder: args.builder ? { name: args.builder } : undefined,
                 },
-                { parent: this },
+                // Pushed images outlive this stack: other stacks run them by digest.
+                { parent: this, retainOnDelete: true },
             );
         });
 
@@ -126,7 +127,11 @@ export class GoImage extends pulumi.ComponentResource {
                                 ? { address: args.credentials.address, username: args.credentials.username, password: args.credentials.password }
                                 : undefined,
                         },
-                        { parent: this },
+                        // A new revision replaces the revision-tag Index, and the provider's
+                        // delete removes the old manifest *by digest*, which other stacks may
+                        // still run (and which the stack tag's index shares). Registries'
+                        // own retention (ECR lifecycle) removes old images instead.
+                        { parent: this, retainOnDelete: true },
                     ),
             );
             this.digest = indexes[0].ref.apply(digestOf);

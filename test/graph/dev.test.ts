@@ -58,6 +58,18 @@ test("one Image per platform, each cross-compiled from an inline Dockerfile on t
     }
 });
 
+test("pushed images and indexes are retained on delete: other stacks run them by digest", () => {
+    for (const type of ["docker-build:index:Image", "docker-build:index:Index"]) {
+        for (const r of ofType(dev.resources, type)) assert.equal(r.options.retainOnDelete, true, `${type} ${r.name}`);
+    }
+    assert.equal(one(dev.resources, "kubernetes:apps/v1:Deployment", "hello-deployment").options.retainOnDelete, false);
+});
+
+test("the rollout timeout bounds pulumi up and the progress deadline alike", () => {
+    const deployment = one(dev.resources, "kubernetes:apps/v1:Deployment", "hello-deployment");
+    assert.deepEqual(deployment.options.customTimeouts, { create: "600s", update: "600s" });
+});
+
 test("an Index per tag joins the platform images: the revision and the stack", () => {
     const indexes = ofType(dev.resources, "docker-build:index:Index");
     const tags = indexes.map((i) => i.inputs.tag as string).sort();

@@ -24,6 +24,8 @@ export interface Registered {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     inputs: any;
     provider?: string;
+    /** Resource options the engine received. */
+    options: { retainOnDelete: boolean; customTimeouts?: { create: string; update: string } };
 }
 
 export interface RunResult {
@@ -84,7 +86,9 @@ function fakeDigest(...parts: string[]): string {
     return "sha256:" + crypto.createHash("sha256").update(parts.join("|")).digest("hex");
 }
 
-function mocks(stacks: Record<string, Record<string, unknown>>, record: (r: Omit<Registered, "urn">) => void): pulumi.runtime.Mocks {
+type Recorded = Omit<Registered, "urn" | "options">;
+
+function mocks(stacks: Record<string, Record<string, unknown>>, record: (r: Recorded) => void): pulumi.runtime.Mocks {
     return {
         newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
             record({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider });
@@ -186,8 +190,9 @@ function resolveOutputs(value: unknown): Promise<unknown> {
 export async function runStack(stack: string, opts: RunOptions = {}): Promise<RunResult> {
     const config = readStackConfigFile(stack);
     opts.mutate?.(config);
-    const registered: Omit<Registered, "urn">[] = [];
+    const registered: Recorded[] = [];
     await pulumi.runtime.setMocks(mocks({ ...DEFAULT_STACKS, ...(opts.stacks ?? {}) }, (r) => registered.push(r)), PROJECT, stack, opts.preview ?? false);
+    const options = recordOptions();
     const flat: Record<string, string> = {};
     for (const [key, value] of Object.entries(config)) {
         flat[key] = typeof value === "string" ? value : JSON.stringify(value);
@@ -211,7 +216,7 @@ export async function runStack(stack: string, opts: RunOptions = {}): Promise<Ru
         const outputs = (await resolveOutputs(exported)) as Record<string, unknown>;
         await settle(() => registered.length);
         if (rejections.errors.length > 0) throw rejections.errors[0];
-        return { resources: withUrns(registered), outputs };
+        return { resources: withUrnsAndOptions(registered, options), outputs };
     } catch (e) {
         await settle(() => registered.length);
         throw Object.assign(e as Error, { registered: registered.length });
@@ -223,13 +228,46 @@ export async function runStack(stack: string, opts: RunOptions = {}): Promise<Ru
     }
 }
 
-function withUrns(registered: Omit<Registered, "urn">[]): Registered[] {
+interface RegisterRequest {
+    getType(): string;
+    getName(): string;
+    getRetainondelete(): boolean;
+    getCustomtimeouts(): { getCreate(): string; getUpdate(): string } | undefined;
+}
+
+interface MockMonitorLike {
+    registerResource(req: RegisterRequest, callback: unknown): Promise<void>;
+    getRegisteredResources(): Map<string, unknown>;
+}
+
+function mockMonitor(): MockMonitorLike {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const settings = require("@pulumi/pulumi/runtime/settings") as { getMonitor(): { getRegisteredResources(): Map<string, unknown> } };
-    const urns = [...settings.getMonitor().getRegisteredResources().keys()];
+    const settings = require("@pulumi/pulumi/runtime/settings") as { getMonitor(): MockMonitorLike };
+    return settings.getMonitor();
+}
+
+/** The mock monitor drops resource options; keep the ones tests check, keyed by type::name. */
+function recordOptions(): Map<string, Registered["options"]> {
+    const options = new Map<string, Registered["options"]>();
+    const monitor = mockMonitor();
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req, callback) => {
+        const timeouts = req.getCustomtimeouts();
+        options.set(`${req.getType()}::${req.getName()}`, {
+            retainOnDelete: req.getRetainondelete(),
+            customTimeouts: timeouts ? { create: timeouts.getCreate(), update: timeouts.getUpdate() } : undefined,
+        });
+        return register(req, callback);
+    };
+    return options;
+}
+
+function withUrnsAndOptions(registered: Recorded[], options: Map<string, Registered["options"]>): Registered[] {
+    const urns = [...mockMonitor().getRegisteredResources().keys()];
     return registered.map((r) => ({
         ...r,
         urn: urns.find((u) => u.endsWith(`${r.type}::${r.name}`)) ?? "",
+        options: options.get(`${r.type}::${r.name}`) ?? { retainOnDelete: false },
     }));
 }
 
