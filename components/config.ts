@@ -165,6 +165,8 @@ const imageSource = z
     .default({ source: "build" });
 
 const RESERVED_ENV = ["PORT", "TZ", "SERVICE_NAME"];
+/** Build args goship sets itself (see GoImage). */
+const RESERVED_BUILD_ARGS = ["VERSION", "REVISION", "SOURCE", "SOURCE_DATE_EPOCH"];
 
 export const serviceSchema = z
     .strictObject({
@@ -213,6 +215,18 @@ export const serviceSchema = z
             if (RESERVED_ENV.includes(key)) {
                 ctx.addIssue({ code: "custom", path: ["env", key], message: `goship sets ${key} itself; set it through the service's ${key === "TZ" ? "timezone.zone" : key === "PORT" ? "port" : "name"} instead` });
             }
+        }
+        for (const key of Object.keys(s.buildArgs)) {
+            if (RESERVED_BUILD_ARGS.includes(key)) {
+                ctx.addIssue({ code: "custom", path: ["buildArgs", key], message: `goship sets ${key} itself (from the source revision); remove it, or set goship:build.revision` });
+            }
+        }
+        if (s.preStopSleepSeconds >= s.terminationGracePeriodSeconds) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["preStopSleepSeconds"],
+                message: `${s.preStopSleepSeconds}s leaves no time of the ${s.terminationGracePeriodSeconds}s grace period for a graceful shutdown (the preStop sleep counts against it); lower it or raise terminationGracePeriodSeconds`,
+            });
         }
         const oses = new Set(s.platforms.map(platformOs));
         if (oses.has("windows") && !oses.has("linux")) {

@@ -98,7 +98,7 @@ export class GoDeployment extends pulumi.ComponentResource {
             );
         }
         if (tz.configMapData) {
-            new k8s.core.v1.ConfigMap(`${name}-tz`, { metadata: metadata(`${name}-tz`), binaryData: tz.configMapData, immutable: false }, child);
+            new k8s.core.v1.ConfigMap(`${name}-tz`, { metadata: metadata(`${name}-tz`), binaryData: tz.configMapData }, child);
         }
         const configFiles = args.configFiles && Object.keys(args.configFiles).length > 0 ? args.configFiles : undefined;
         if (configFiles) {
