@@ -1,0 +1,73 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as fs from "fs";
+import * as path from "path";
+import { parse as parseYaml } from "yaml";
+import { CONFIG_KEYS, CONFIG_NAMESPACE, REGISTRY_PASSWORD_KEY } from "../../components/config";
+import { REPO_ROOT } from "../harness/program";
+
+/**
+ * The Pulumi CLI validates stack config against Pulumi.yaml's `config:` block before the
+ * program runs (sdk/go/common/workspace/config.go): a declared key without a default is
+ * required on every stack, and a typed key must have that type. These tests apply the same
+ * rules to the committed stacks, so a declaration cannot break a stack unnoticed.
+ */
+interface Declaration {
+    type?: "string" | "integer" | "boolean" | "array" | "object";
+    items?: { type: string };
+    default?: unknown;
+    secret?: boolean;
+}
+
+const project = parseYaml(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), "utf8")) as { name: string; config: Record<string, Declaration> };
+const stacks = fs.readdirSync(REPO_ROOT).filter((f) => /^Pulumi\.[a-z0-9-]+\.yaml$/.test(f));
+
+function hasType(type: string, value: unknown): boolean {
+    switch (type) {
+        case "object":
+            return typeof value === "object" && value !== null && !Array.isArray(value);
+        case "array":
+            return Array.isArray(value);
+        case "integer":
+            return Number.isInteger(value);
+        default:
+            return typeof value === type;
+    }
+}
+
+test("the project is named after the config namespace and declares only keys goship reads", () => {
+    assert.equal(project.name, CONFIG_NAMESPACE);
+    for (const key of Object.keys(project.config)) {
+        assert.ok((CONFIG_KEYS as readonly string[]).includes(key) || key === REGISTRY_PASSWORD_KEY, `${key} is declared but never read`);
+    }
+});
+
+test("there are dev, staging and prod stacks", () => {
+    assert.deepEqual(stacks.sort(), ["Pulumi.dev.yaml", "Pulumi.prod.yaml", "Pulumi.staging.yaml"]);
+});
+
+for (const file of stacks) {
+    test(`${file} passes the CLI's project config rules`, () => {
+        const config = (parseYaml(fs.readFileSync(path.join(REPO_ROOT, file), "utf8")) as { config: Record<string, unknown> }).config;
+        for (const [key, decl] of Object.entries(project.config)) {
+            const value = config[`${CONFIG_NAMESPACE}:${key}`];
+            if (value === undefined) {
+                assert.ok(decl.default !== undefined, `${file} lacks ${key}, which Pulumi.yaml declares without a default (the CLI would refuse the stack)`);
+                continue;
+            }
+            if (decl.type) assert.ok(hasType(decl.type, value), `${file}: ${key} must be of type ${decl.type}`);
+            if (decl.type === "array" && decl.items) {
+                for (const item of value as unknown[]) assert.ok(hasType(decl.items.type, item), `${file}: ${key} items must be ${decl.items.type}`);
+            }
+        }
+        for (const key of Object.keys(config)) {
+            assert.ok(key.startsWith(`${CONFIG_NAMESPACE}:`), `${file}: ${key} is outside the goship namespace`);
+        }
+    });
+}
+
+test("declared defaults have their declared type", () => {
+    for (const [key, decl] of Object.entries(project.config)) {
+        if (decl.default !== undefined && decl.type) assert.ok(hasType(decl.type, decl.default), key);
+    }
+});
