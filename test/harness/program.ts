@@ -237,7 +237,8 @@ interface RegisterRequest {
 
 interface MockMonitorLike {
     registerResource(req: RegisterRequest, callback: unknown): Promise<void>;
-    getRegisteredResources(): Map<string, unknown>;
+    /** Registered resources by URN (@pulumi/pulumi 3.245's MockMonitor). */
+    readonly resources: Map<string, unknown>;
 }
 
 function mockMonitor(): MockMonitorLike {
@@ -263,7 +264,7 @@ function recordOptions(): Map<string, Registered["options"]> {
 }
 
 function withUrnsAndOptions(registered: Recorded[], options: Map<string, Registered["options"]>): Registered[] {
-    const urns = [...mockMonitor().getRegisteredResources().keys()];
+    const urns = [...mockMonitor().resources.keys()];
     return registered.map((r) => ({
         ...r,
         urn: urns.find((u) => u.endsWith(`${r.type}::${r.name}`)) ?? "",
