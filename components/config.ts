@@ -165,6 +165,16 @@ const imageSource = z
     .default({ source: "build" });
 
 const RESERVED_ENV = ["PORT", "TZ", "SERVICE_NAME"];
+/** Pod template annotations goship sets itself (see GoDeployment). */
+export const RESERVED_POD_ANNOTATIONS = ["goship.dev/config-sha256"];
+/** A Kubernetes annotation key: optional DNS-subdomain prefix and '/', then a name of at most 63 characters. */
+const annotationKey = z
+    .string()
+    .max(317)
+    .regex(
+        /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/,
+        "must be an annotation key: [prefix/]name, e.g. example.com/team",
+    );
 /** Build args goship sets itself (see GoImage). */
 const RESERVED_BUILD_ARGS = ["VERSION", "REVISION", "SOURCE", "SOURCE_DATE_EPOCH"];
 
@@ -192,6 +202,7 @@ export const serviceSchema = z
         probes: probesSchema,
         timezone: timezoneSchema,
         env: z.record(envName, z.string()).default({}),
+        podAnnotations: z.record(annotationKey, z.string()).default({}).describe("extra annotations on the pod template; changing one rolls the pods"),
         configFiles: z
             .record(z.string().regex(/^[A-Za-z0-9_.-]+$/, "must be a file name"), z.string())
             .optional()
@@ -214,6 +225,11 @@ export const serviceSchema = z
         for (const key of Object.keys(s.env)) {
             if (RESERVED_ENV.includes(key)) {
                 ctx.addIssue({ code: "custom", path: ["env", key], message: `goship sets ${key} itself; set it through the service's ${key === "TZ" ? "timezone.zone" : key === "PORT" ? "port" : "name"} instead` });
+            }
+        }
+        for (const key of Object.keys(s.podAnnotations)) {
+            if (RESERVED_POD_ANNOTATIONS.includes(key)) {
+                ctx.addIssue({ code: "custom", path: ["podAnnotations", key], message: `goship sets ${key} itself (a checksum of the mounted config); remove it` });
             }
         }
         for (const key of Object.keys(s.buildArgs)) {

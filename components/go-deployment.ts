@@ -32,6 +32,8 @@ export interface GoDeploymentArgs {
     timezone?: z.input<typeof timezoneSchema>;
     /** Plain environment variables. Default none. */
     env?: Record<string, string>;
+    /** Extra pod template annotations; a change rolls the pods. Default none. */
+    podAnnotations?: Record<string, string>;
     /** Files mounted read-only at /etc/<name>/; a change rolls the pods. Default none. */
     configFiles?: Record<string, string>;
     /** HorizontalPodAutoscaler on CPU; when set the Deployment leaves replicas to it. Default none. */
@@ -125,7 +127,7 @@ export class GoDeployment extends pulumi.ComponentResource {
             serviceAccountName: name,
             selectorLabels: selector,
             labels,
-            annotations: { "goship.dev/config-sha256": configChecksum(configFiles, tz.configMapData) },
+            annotations: { ...args.podAnnotations, "goship.dev/config-sha256": configChecksum(configFiles, tz.configMapData) },
             terminationGracePeriodSeconds: args.terminationGracePeriodSeconds ?? 30,
             preStopSleepSeconds: args.preStopSleepSeconds ?? 5,
             priorityClassName: args.priorityClassName,

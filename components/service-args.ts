@@ -42,6 +42,7 @@ export function goServiceArgs(spec: ServiceSpec, ctx: StackContext): GoServiceAr
         probes: spec.probes,
         timezone: spec.timezone,
         env: spec.env,
+        podAnnotations: spec.podAnnotations,
         configFiles: spec.configFiles,
         autoscaling: spec.autoscaling,
         networkPolicy: spec.networkPolicy,

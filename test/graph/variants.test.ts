@@ -35,6 +35,13 @@ test("timezone mode hostPath: the node's files mounted read-only, and the namesp
     assert.equal(ns.metadata.labels["pod-security.kubernetes.io/warn"], "restricted");
 });
 
+test("pod annotations from config reach the pod template next to goship's config checksum", async () => {
+    const run = await runStack("dev", withService({ podAnnotations: { "example.com/team": "payments" } }));
+    const annotations = one(run.resources, "kubernetes:apps/v1:Deployment", "hello-deployment").inputs.spec.template.metadata.annotations;
+    assert.equal(annotations["example.com/team"], "payments");
+    assert.match(annotations["goship.dev/config-sha256"], /^[0-9a-f]{64}$/);
+});
+
 test("Windows only: a nanoserver image and Windows pods with the build selector and toleration", async () => {
     const run = await runStack("dev", withService({ platforms: ["windows/amd64"], timezone: { zone: "Europe/Paris", mode: "embedded" } }));
     const [image] = ofType(run.resources, "docker-build:index:Image");

@@ -86,6 +86,8 @@ const BAD: [string, (c: Record<string, unknown>) => void, RegExp][] = [
     ["promotion without a stack", (c) => (service(c).image = { source: "promote" }), /^goship:services\[0\]\.image\.fromStack: is required/],
     ["base image not a reference", (c) => (service(c).base = { builder: "Golang 1.26" }), /^goship:services\[0\]\.base\.builder: must be an image reference/],
     ["reserved build arg", (c) => (service(c).buildArgs = { VERSION: "1" }), /^goship:services\[0\]\.buildArgs\.VERSION: goship sets VERSION itself/],
+    ["pod annotation key malformed", (c) => (service(c).podAnnotations = { "team name": "x" }), /^goship:services\[0\]\.podAnnotations\.team name: must be an annotation key/],
+    ["pod annotation goship sets itself", (c) => (service(c).podAnnotations = { "goship.dev/config-sha256": "x" }), /^goship:services\[0\]\.podAnnotations\.goship\.dev\/config-sha256: goship sets goship\.dev\/config-sha256 itself/],
     ["preStop sleep eats the grace period", (c) => Object.assign(service(c), { preStopSleepSeconds: 30, terminationGracePeriodSeconds: 30 }), /^goship:services\[0\]\.preStopSleepSeconds: 30s leaves no time of the 30s grace period/],
     ["ecr region malformed", (c) => (c.registry = { type: "ecr", region: "europe" }), /^goship:registry\.region: must be an AWS region/],
 ];
