@@ -1,0 +1,289 @@
+/**
+ * End-to-end: the dev stack on the real local platform (tools/local/local.sh provision must
+ * have run and its environment be loaded; test/e2e/run.sh does both). Real pulumi CLI,
+ * real BuildKit and registry, a real API server with kwok nodes, Docker for the image run.
+ * The steps depend on each other and run in order; each prints its seconds.
+ */
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import * as fs from "fs";
+import * as net from "net";
+import * as path from "path";
+import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
+import { CommandError, Stack } from "@pulumi/pulumi/automation";
+import { linuxBinaryPath } from "../../components/dockerfile";
+import { openStack, repoRoot, runOperation, RunResult } from "../../tools/local/stack";
+import { docker, Kubectl } from "./support/commands";
+import { elfArchitecture, ImageConfig, Index, Manifest, parseDigestRef, Registry } from "./support/registry";
+
+const STACK_FILE = path.join(repoRoot, "Pulumi.dev.yaml");
+const stackFileText = fs.readFileSync(STACK_FILE, "utf8");
+const stackFile = parseYaml(stackFileText) as { config: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+const kube = stackFile.config["goship:kubernetes"] as { kubeconfig: string; context: string; namespace: string };
+const service = (stackFile.config["goship:services"] as Array<{ name: string; path: string; port: number; replicas: number; timezone: { zone: string } }>)[0];
+const kubectl = new Kubectl(path.resolve(repoRoot, kube.kubeconfig), kube.context);
+
+/** The file the one-line change of step 6 edits, and its original text. */
+const CHANGED_FILE = path.join(repoRoot, service.path, "internal", "server", "handler.go");
+const changedFileText = fs.readFileSync(CHANGED_FILE, "utf8");
+
+let stack: Stack;
+const timings: Array<[string, number]> = [];
+let firstRef = "";
+let firstUpSeconds = 0;
+
+async function timed<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    const start = Date.now();
+    try {
+        return await fn();
+    } finally {
+        const seconds = (Date.now() - start) / 1000;
+        timings.push([name, seconds]);
+        console.log(`[e2e] ${name}: ${seconds.toFixed(1)} s`);
+    }
+}
+
+const quiet = { onOutput: (t: string) => process.stdout.write(t.replace(/^/gm, "    | ")) };
+
+function imageRef(result: RunResult): string {
+    const images = result.outputs.images?.value as Record<string, string> | undefined;
+    const ref = images?.[service.name];
+    assert.ok(ref, `stack output images.${service.name} missing: ${JSON.stringify(result.outputs)}`);
+    return ref;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function deployment(): any {
+    return kubectl.json(["-n", kube.namespace, "deployment", service.name]);
+}
+
+function assertRolledOut(ref: string): void {
+    const d = deployment();
+    assert.equal(d.spec.template.spec.containers[0].image, ref, "the Deployment runs the exported digest");
+    assert.equal(d.status.observedGeneration, d.metadata.generation, "the controller has seen the latest spec");
+    assert.equal(d.status.updatedReplicas, service.replicas);
+    assert.equal(d.status.availableReplicas, service.replicas);
+    const available = d.status.conditions.find((c: { type: string }) => c.type === "Available");
+    assert.equal(available?.status, "True", `Available condition: ${JSON.stringify(available)}`);
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function replicaSets(): Array<{ image: string; desired: number; ready: number; name: string }> {
+    const list = kubectl.json(["-n", kube.namespace, "replicasets", "-l", `app.kubernetes.io/name=${service.name}`]);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    return list.items.map((rs: any) => ({
+        name: rs.metadata.name,
+        image: rs.spec.template.spec.containers[0].image,
+        desired: rs.spec.replicas,
+        ready: rs.status.readyReplicas ?? 0,
+    }));
+}
+
+function writeStackConfig(change: (services: Array<Record<string, unknown>>) => void): void {
+    const doc = parseYaml(stackFileText) as { config: Record<string, unknown> };
+    change(doc.config["goship:services"] as Array<Record<string, unknown>>);
+    fs.writeFileSync(STACK_FILE, stringifyYaml(doc));
+}
+
+async function freePort(): Promise<number> {
+    return new Promise((resolve, reject) => {
+        const server = net.createServer();
+        server.listen(0, "127.0.0.1", () => {
+            const port = (server.address() as net.AddressInfo).port;
+            server.close(() => resolve(port));
+        });
+        server.on("error", reject);
+    });
+}
+
+async function waitForHttp(url: string, seconds: number): Promise<Response> {
+    const deadline = Date.now() + seconds * 1000;
+    for (;;) {
+        try {
+            return await fetch(url);
+        } catch (err) {
+            if (Date.now() > deadline) throw new Error(`${url} did not answer within ${seconds} s: ${String(err)}`);
+            await new Promise((r) => setTimeout(r, 200));
+        }
+    }
+}
+
+/** The UTC offset of `zone` at `instant`, as RFC 3339 writes it (+01:00, Z for UTC). */
+function offsetOf(zone: string, instant: Date): string {
+    const name = new Intl.DateTimeFormat("en-US", { timeZone: zone, timeZoneName: "longOffset" })
+        .formatToParts(instant)
+        .find((p) => p.type === "timeZoneName")!.value; // "GMT+01:00" or "GMT"
+    return name === "GMT" ? "Z" : name.slice(3);
+}
+
+before(async () => {
+    stack = await openStack("dev");
+});
+
+after(() => {
+    // Leave the working tree as it was, whatever failed.
+    fs.writeFileSync(STACK_FILE, stackFileText);
+    fs.writeFileSync(CHANGED_FILE, changedFileText);
+    console.log("[e2e] step times:\n" + timings.map(([n, s]) => `  ${s.toFixed(1).padStart(7)} s  ${n}`).join("\n"));
+});
+
+test("1. pulumi up --yes of the dev stack", async () => {
+    const start = Date.now();
+    const result = await timed("1. pulumi up", () => runOperation(stack, "up", quiet));
+    firstUpSeconds = (Date.now() - start) / 1000;
+    firstRef = imageRef(result);
+    assert.match(firstRef, /^127\.0\.0\.1:5000\/goship\/hello@sha256:[0-9a-f]{64}$/);
+});
+
+test("2. the registry holds an index for linux/amd64 and linux/arm64, each binary for its architecture", async () => {
+    await timed("2. registry and layers", async () => {
+        const { registry, repository, digest } = parseDigestRef(firstRef);
+        const reg = new Registry(registry);
+        const index = await reg.manifest<Index>(repository, digest);
+        assert.equal(index.digest, digest, "the registry serves the exported digest");
+        assert.match(index.body.mediaType, /index|manifest\.list/, "an image index, not a single manifest");
+        const images = index.body.manifests.filter((m) => m.annotations?.["vnd.docker.reference.type"] !== "attestation-manifest");
+        const platforms = images.map((m) => `${m.platform?.os}/${m.platform?.architecture}`).sort();
+        assert.deepEqual(platforms, ["linux/amd64", "linux/arm64"]);
+        for (const m of images) {
+            const manifest = (await reg.manifest<Manifest>(repository, m.digest)).body;
+            const config = JSON.parse((await reg.blob(repository, manifest.config.digest)).toString("utf8")) as ImageConfig;
+            assert.equal(config.architecture, m.platform?.architecture);
+            const binaryPath = config.config.Entrypoint?.[0] ?? linuxBinaryPath(service.name);
+            const binary = await reg.fileInImage(repository, manifest, binaryPath);
+            assert.ok(binary, `${binaryPath} not found in the ${m.platform?.architecture} layers`);
+            assert.equal(elfArchitecture(binary), m.platform?.architecture, `${binaryPath} is built for its platform`);
+            assert.match(config.config.User ?? "", /^[1-9][0-9]*(:[0-9]+)?$/, "a numeric non-root USER");
+            console.log(`[e2e]   ${m.platform?.os}/${m.platform?.architecture}: ${binaryPath} ELF ${elfArchitecture(binary)}, ${binary.length} bytes, user ${config.config.User}`);
+        }
+    });
+});
+
+test("3. the Deployment is available with the exported digest; every object of the stack exists in the cluster", async () => {
+    await timed("3. cluster objects", async () => {
+        assertRolledOut(firstRef);
+        assert.equal(deployment().spec.strategy.rollingUpdate.maxUnavailable, 0);
+        const state = (await stack.exportStack()).deployment as { resources: Array<{ type: string; outputs?: { metadata?: { name: string; namespace?: string }; kind?: string; apiVersion?: string } }> };
+        const k8s = state.resources.filter((r) => r.type.startsWith("kubernetes:") && !r.type.startsWith("pulumi:providers:"));
+        const kinds = new Set(k8s.map((r) => r.outputs?.kind));
+        for (const kind of ["Namespace", "Deployment", "Service", "ServiceAccount", "PodDisruptionBudget", "NetworkPolicy", "ConfigMap"]) {
+            assert.ok(kinds.has(kind), `the stack has a ${kind}`);
+        }
+        for (const r of k8s) {
+            const meta = r.outputs!.metadata!;
+            const group = r.outputs!.apiVersion!.includes("/") ? `.${r.outputs!.apiVersion!.split("/")[0]}` : "";
+            const args = [`${r.outputs!.kind!.toLowerCase()}${group}`, meta.name, ...(meta.namespace ? ["-n", meta.namespace] : [])];
+            assert.ok(kubectl.exists(args), `${args.join(" ")} exists in the cluster`);
+        }
+        const endpoints = kubectl.json(["-n", kube.namespace, "endpoints", service.name]);
+        const ready = (endpoints.subsets ?? []).flatMap((s: { addresses?: unknown[] }) => s.addresses ?? []);
+        assert.equal(ready.length, service.replicas, "the Service has a ready endpoint per replica");
+    });
+});
+
+test("4. the image, run by Docker on the host network, serves the zone's time as non-root on a read-only root", async () => {
+    await timed("4. docker run", async () => {
+        const port = await freePort();
+        const name = `goship-e2e-${process.pid}`;
+        docker(["run", "-d", "--name", name, "--network", "host", "--read-only", "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
+            "-e", `PORT=${port}`, "-e", `TZ=${service.timezone.zone}`, "-e", `SERVICE_NAME=${service.name}`, firstRef]);
+        try {
+            const base = `http://127.0.0.1:${port}`;
+            assert.equal((await waitForHttp(`${base}/healthz`, 60)).status, 200);
+            assert.equal((await fetch(`${base}/readyz`)).status, 200);
+            const info = (await (await fetch(`${base}/`)).json()) as { service: string; time: string; zone: string };
+            assert.equal(info.zone, service.timezone.zone);
+            assert.equal(info.service, service.name);
+            const served = new Date(info.time);
+            assert.ok(Math.abs(served.getTime() - Date.now()) < 60_000, `time ${info.time} is now`);
+            assert.ok(info.time.endsWith(offsetOf(service.timezone.zone, served)), `time ${info.time} carries ${service.timezone.zone}'s offset`);
+            const inspect = JSON.parse(docker(["inspect", name]))[0];
+            assert.equal(inspect.HostConfig.ReadonlyRootfs, true);
+            const uid = /^Uid:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${inspect.State.Pid}/status`, "utf8"))?.[1];
+            assert.ok(uid !== undefined && Number(uid) !== 0, `the process runs as uid ${uid}, not root`);
+            const stopStart = Date.now();
+            docker(["kill", "--signal", "TERM", name]);
+            const exitCode = docker(["wait", name]);
+            const logs = docker(["logs", name]);
+            assert.equal(exitCode, "0", `graceful exit after SIGTERM; logs:\n${logs}`);
+            assert.match(logs, /shutting down/);
+            console.log(`[e2e]   uid ${uid}, SIGTERM to exit: ${((Date.now() - stopStart) / 1000).toFixed(1)} s`);
+        } finally {
+            try {
+                docker(["rm", "-f", name]);
+            } catch {
+                /* already gone */
+            }
+        }
+    });
+});
+
+test("5. a second preview with nothing changed reports no changes (--expect-no-changes)", async () => {
+    const result = await timed("5. pulumi preview --expect-no-changes", () => runOperation(stack, "preview", { ...quiet, expectNoChanges: true }));
+    const changed = Object.entries(result.changes).filter(([kind, n]) => kind !== "same" && n > 0);
+    assert.deepEqual(changed, [], `preview reports changes: ${JSON.stringify(result.changes)}`);
+    assert.doesNotMatch(result.output, /^\s*[+~-]{1,2}\s+\S+:/m, "no resource line marked for change");
+});
+
+test("6. a one-line change to app/ rolls out a new digest and scales the old ReplicaSet down", async () => {
+    const original = 'mux.HandleFunc("GET /healthz", s.healthz)';
+    assert.ok(changedFileText.includes(original), `${CHANGED_FILE} no longer has the line the test changes`);
+    fs.writeFileSync(CHANGED_FILE, changedFileText.replace(original, `${original} // e2e change ${Date.now()}`));
+    const start = Date.now();
+    const result = await timed("6. pulumi up after a one-line change", () => runOperation(stack, "up", quiet));
+    const seconds = (Date.now() - start) / 1000;
+    const newRef = imageRef(result);
+    assert.notEqual(newRef, firstRef, "a new digest");
+    assertRolledOut(newRef);
+    const sets = replicaSets();
+    const current = sets.filter((s) => s.image === newRef);
+    const old = sets.filter((s) => s.image === firstRef);
+    assert.equal(current.length, 1);
+    assert.equal(current[0].ready, service.replicas);
+    assert.ok(old.length >= 1 && old.every((s) => s.desired === 0), `old ReplicaSets scaled to 0: ${JSON.stringify(sets)}`);
+    console.log(`[e2e]   rebuild and rollout with warm BuildKit cache: ${seconds.toFixed(1)} s (first up: ${firstUpSeconds.toFixed(1)} s)`);
+    fs.writeFileSync(CHANGED_FILE, changedFileText);
+});
+
+test("7. a release whose pods never become ready fails within the rollout timeout; the old pods keep serving; the next good release recovers", async () => {
+    const timeoutSeconds = 30;
+    const before = deployment();
+    const goodRef = before.spec.template.spec.containers[0].image as string;
+    // kwok's stage tools/cluster/stages/pod-not-ready.yaml holds pods with this annotation unready.
+    writeStackConfig((services) => Object.assign(services[0], { podAnnotations: { "goship.dev/kwok-ready": "false" }, rolloutTimeoutSeconds: timeoutSeconds }));
+    const start = Date.now();
+    let failure: unknown;
+    await timed("7a. pulumi up of a broken release (expected to fail)", async () => {
+        try {
+            await runOperation(stack, "up", quiet);
+        } catch (err) {
+            failure = err;
+        }
+    });
+    const seconds = (Date.now() - start) / 1000;
+    assert.ok(failure instanceof CommandError, `pulumi up must fail, got ${String(failure)}`);
+    const message = String(failure);
+    assert.match(message, /timed out|Timeout occurred/i, "the failure says the rollout timed out");
+    assert.match(message, /not ready|unready|readiness|Minimum number of live Pods/i, "and why: pods are not ready");
+    assert.ok(seconds < timeoutSeconds + 120, `failed after ${seconds.toFixed(0)} s; the rollout timeout is ${timeoutSeconds} s`);
+    const during = deployment();
+    assert.ok(during.status.availableReplicas >= service.replicas, `old pods stay available: ${JSON.stringify(during.status)}`);
+    const good = replicaSets().filter((s) => s.image === goodRef && s.ready === service.replicas);
+    assert.equal(good.length, 1, "the previous ReplicaSet still has all its replicas ready");
+    console.log(`[e2e]   broken release failed after ${seconds.toFixed(1)} s with: ${message.split("\n").find((l) => /timed out|Timeout/i.test(l))?.trim()}`);
+
+    fs.writeFileSync(STACK_FILE, stackFileText);
+    const result = await timed("7b. pulumi up of the good release", () => runOperation(stack, "up", quiet));
+    assertRolledOut(imageRef(result));
+    const broken = replicaSets().filter((s) => s.desired > 0 && s.ready < s.desired);
+    assert.deepEqual(broken, [], "no unready ReplicaSet left running");
+});
+
+test("8. pulumi destroy --yes leaves the cluster and the stack empty", async () => {
+    await timed("8. pulumi destroy", () => runOperation(stack, "destroy", quiet));
+    const state = (await stack.exportStack()).deployment as { resources?: unknown[] };
+    assert.equal((state.resources ?? []).length, 0, "no resource left in the stack");
+    assert.equal(kubectl.exists(["namespace", kube.namespace]), false, `namespace ${kube.namespace} is gone`);
+    const leftovers = kubectl.run(["get", "deployments,services,configmaps,serviceaccounts,poddisruptionbudgets,networkpolicies", "-A", "-l", "app.kubernetes.io/managed-by=pulumi", "-o", "name"]).trim();
+    assert.equal(leftovers, "", "no goship object anywhere in the cluster");
+});

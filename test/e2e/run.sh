@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# End-to-end test of the local platform (README "Tests"): provisions whatever is missing
+# (tools/local/local.sh provision: pulumi + plugins, registry, BuildKit, dockerd, base image,
+# a kwok Kubernetes control plane), then runs the dev stack through up, a no-change preview,
+# a code change, a broken release, recovery and destroy (test/e2e/local-platform.e2e.ts).
+# Every step prints its seconds. A step that cannot run here fails; none is skipped.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+start=$SECONDS
+tools/local/local.sh provision
+# shellcheck disable=SC1091
+. "${GOSHIP_STATE:-$PWD/.goship}/local.env"
+echo "[e2e] provisioning: $((SECONDS - start)) s"
+node --test --test-concurrency=1 --test-reporter=spec ".build/test/e2e/**/*.e2e.js"
+echo "[e2e] total: $((SECONDS - start)) s"

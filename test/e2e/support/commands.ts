@@ -1,0 +1,34 @@
+/** kubectl and docker, run as child processes with their output returned or parsed. */
+import { execFileSync } from "child_process";
+
+export function run(command: string, args: string[], input?: string): string {
+    try {
+        return execFileSync(command, args, { encoding: "utf8", input, stdio: ["pipe", "pipe", "pipe"], maxBuffer: 64 << 20 });
+    } catch (err) {
+        const e = err as { stderr?: string; stdout?: string; message: string };
+        throw new Error(`${command} ${args.join(" ")} failed: ${e.stderr || e.stdout || e.message}`);
+    }
+}
+
+export class Kubectl {
+    constructor(private readonly kubeconfig: string, private readonly context: string) {}
+
+    run(args: string[]): string {
+        return run("kubectl", ["--kubeconfig", this.kubeconfig, "--context", this.context, ...args]);
+    }
+
+    /** `kubectl get … -o json`, parsed. */
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    json(args: string[]): any {
+        return JSON.parse(this.run(["get", ...args, "-o", "json"]));
+    }
+
+    /** Whether the object exists (kubectl get --ignore-not-found prints nothing otherwise). */
+    exists(args: string[]): boolean {
+        return this.run(["get", ...args, "--ignore-not-found", "-o", "name"]).trim() !== "";
+    }
+}
+
+export function docker(args: string[]): string {
+    return run("docker", args).trim();
+}

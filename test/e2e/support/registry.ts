@@ -1,0 +1,118 @@
+/**
+ * Reads an OCI registry over its HTTP API (the local registry speaks plain HTTP on
+ * 127.0.0.1): image indexes, per-platform manifests, configs and files inside layers.
+ */
+import * as zlib from "zlib";
+
+const MANIFEST_TYPES = [
+    "application/vnd.oci.image.index.v1+json",
+    "application/vnd.docker.distribution.manifest.list.v2+json",
+    "application/vnd.oci.image.manifest.v1+json",
+    "application/vnd.docker.distribution.manifest.v2+json",
+].join(", ");
+
+export interface Descriptor {
+    mediaType: string;
+    digest: string;
+    size: number;
+    platform?: { os: string; architecture: string; variant?: string };
+    annotations?: Record<string, string>;
+}
+
+export interface Index {
+    mediaType: string;
+    manifests: Descriptor[];
+}
+
+export interface Manifest {
+    mediaType: string;
+    config: Descriptor;
+    layers: Descriptor[];
+}
+
+export interface ImageConfig {
+    os: string;
+    architecture: string;
+    config: { User?: string; Entrypoint?: string[]; Env?: string[] };
+}
+
+/** `host:port/repo@sha256:…` split into its parts. */
+export function parseDigestRef(ref: string): { registry: string; repository: string; digest: string } {
+    const m = /^([^/]+)\/(.+)@(sha256:[0-9a-f]{64})$/.exec(ref);
+    if (!m) throw new Error(`not a digest reference: ${ref}`);
+    return { registry: m[1], repository: m[2], digest: m[3] };
+}
+
+export class Registry {
+    constructor(private readonly host: string) {}
+
+    private async get(path: string, accept?: string): Promise<Response> {
+        const res = await fetch(`http://${this.host}/v2/${path}`, { headers: accept ? { Accept: accept } : {} });
+        if (!res.ok) throw new Error(`GET ${path}: HTTP ${res.status} ${await res.text()}`);
+        return res;
+    }
+
+    async manifest<T extends Index | Manifest>(repository: string, reference: string): Promise<{ body: T; digest: string }> {
+        const res = await this.get(`${repository}/manifests/${reference}`, MANIFEST_TYPES);
+        return { body: (await res.json()) as T, digest: res.headers.get("docker-content-digest") ?? "" };
+    }
+
+    async blob(repository: string, digest: string): Promise<Buffer> {
+        return Buffer.from(await (await this.get(`${repository}/blobs/${digest}`)).arrayBuffer());
+    }
+
+    /** The content of file `path` in the image's layers (the last layer holding it wins). */
+    async fileInImage(repository: string, manifest: Manifest, path: string): Promise<Buffer | undefined> {
+        let found: Buffer | undefined;
+        for (const layer of manifest.layers) {
+            const tar = layer.mediaType.endsWith("gzip") ? zlib.gunzipSync(await this.blob(repository, layer.digest)) : await this.blob(repository, layer.digest);
+            const file = tarEntries(tar).get(path.replace(/^\//, ""));
+            if (file) found = file;
+        }
+        return found;
+    }
+
+    /** Every regular file path in the image's layers. */
+    async filesInImage(repository: string, manifest: Manifest): Promise<string[]> {
+        const paths = new Set<string>();
+        for (const layer of manifest.layers) {
+            const tar = layer.mediaType.endsWith("gzip") ? zlib.gunzipSync(await this.blob(repository, layer.digest)) : await this.blob(repository, layer.digest);
+            for (const p of tarEntries(tar).keys()) paths.add(p);
+        }
+        return [...paths].sort();
+    }
+}
+
+/** Regular files of a (ustar/pax) tar archive, by path without a leading slash. */
+export function tarEntries(tar: Buffer): Map<string, Buffer> {
+    const files = new Map<string, Buffer>();
+    let offset = 0;
+    let paxPath: string | undefined;
+    const field = (start: number, length: number) => tar.subarray(offset + start, offset + start + length).toString("utf8").replace(/\0.*$/s, "");
+    while (offset + 512 <= tar.length) {
+        const name = field(0, 100);
+        if (name === "") break; // end-of-archive blocks
+        const size = parseInt(field(124, 12).trim() || "0", 8);
+        const type = field(156, 1);
+        const prefix = field(345, 155);
+        const body = tar.subarray(offset + 512, offset + 512 + size);
+        if (type === "x") {
+            const m = /\d+ path=([^\n]*)\n/.exec(body.toString("utf8"));
+            paxPath = m?.[1];
+        } else {
+            const path = (paxPath ?? (prefix ? `${prefix}/${name}` : name)).replace(/^\.?\//, "");
+            if (type === "0" || type === "") files.set(path, Buffer.from(body));
+            paxPath = undefined;
+        }
+        offset += 512 + Math.ceil(size / 512) * 512;
+    }
+    return files;
+}
+
+/** The machine an ELF executable is for, as an OCI architecture name. */
+export function elfArchitecture(binary: Buffer): string {
+    if (binary.subarray(0, 4).toString("latin1") !== "\x7fELF") throw new Error("not an ELF file");
+    const machine = binary.readUInt16LE(18);
+    const names: Record<number, string> = { 0x3e: "amd64", 0xb7: "arm64", 0x28: "arm", 0x03: "386", 0xf3: "riscv64", 0x15: "ppc64le", 0x16: "s390x" };
+    return names[machine] ?? `unknown(0x${machine.toString(16)})`;
+}

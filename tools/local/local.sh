@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# goship's local platform: everything `pulumi up` of the dev stack needs on this machine,
+# provisioned when missing, then the deployment itself.
+#
+#   tools/local/local.sh up          provision, then `pulumi up --yes` of the dev stack (the README's main job)
+#   tools/local/local.sh provision   only provision and start (idempotent; seconds when warm)
+#   tools/local/local.sh pulumi OP [--stack S] [--expect-no-changes] [--diff]
+#                                    one Pulumi operation: preview | up | destroy | refresh | outputs
+#   tools/local/local.sh status      each piece, by pid and by answer
+#   tools/local/local.sh down        stop every process the platform started (by pid; state kept)
+#   tools/local/local.sh env         print the environment (source it to use pulumi, kubectl, buildctl)
+#
+# Pieces (each script is usable on its own; versions are pinned in each one's own file):
+#   tools/pulumi/install.sh               pulumi CLI + kubernetes/docker-build plugins (package.json versions)
+#   tools/buildplatform/buildplatform.sh  registry 127.0.0.1:5000, BuildKit (buildx builder "goship"),
+#                                         dockerd, the locally made Go base image
+#   tools/cluster/cluster.sh              etcd + kube-apiserver/controller-manager/scheduler + kwok nodes
+# State: $GOSHIP_STATE (default <repo>/.goship, git-ignored): Pulumi's file backend in
+# ./pulumi, registry storage, BuildKit cache, cluster data, kubeconfig, logs, pid files.
+# Pulumi secrets use the passphrase provider; the dev passphrase is "goship-dev" unless
+# PULUMI_CONFIG_PASSPHRASE is set (it protects nothing of value: the dev stack holds no secret).
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+export GOSHIP_STATE="${GOSHIP_STATE:-$repo/.goship}"
+env_file="$GOSHIP_STATE/local.env"
+
+log() { printf '[local %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+# step NAME COMMAND...: run one provisioning step and report its seconds.
+step() {
+  local name=$1 start=$SECONDS; shift
+  log "$name ..."
+  "$@" || die "$name failed (exit $?); its output is above"
+  log "$name: done in $((SECONDS - start)) s"
+}
+
+require_tools() {
+  local missing=()
+  for t in go git curl; do command -v "$t" >/dev/null 2>&1 || missing+=("$t"); done
+  [ -x "$repo/node_modules/.bin/node" ] || missing+=("node_modules (run: npm ci)")
+  [ ${#missing[@]} -eq 0 ] || die "missing: ${missing[*]}"
+  [ "$(id -u)" = 0 ] || die "run as root: BuildKit's OCI worker, dockerd, debootstrap and apt-get need it"
+}
+
+compile() {
+  (cd "$repo" && PATH="$repo/node_modules/.bin:$PATH" bash tools/compile.sh)
+}
+
+write_env() {
+  mkdir -p "$GOSHIP_STATE/pulumi"
+  {
+    echo "# Written by tools/local/local.sh provision. Source it: . $env_file"
+    cat "$GOSHIP_STATE/pulumi.env"
+    grep '^export ' "$GOSHIP_STATE/env.sh"
+    "$repo/tools/cluster/cluster.sh" env
+    echo "export PATH=\"$repo/node_modules/.bin:\$PATH\""
+    echo "export PULUMI_BACKEND_URL=\"file://$GOSHIP_STATE/pulumi\""
+    echo "export PULUMI_CONFIG_PASSPHRASE=\"\${PULUMI_CONFIG_PASSPHRASE-goship-dev}\""
+    echo "export PULUMI_SKIP_UPDATE_CHECK=true PULUMI_DIY_BACKEND_NO_LEGACY_WARNING=true"
+  } >"$env_file.tmp"
+  mv "$env_file.tmp" "$env_file"
+}
+
+cmd_provision() {
+  local start=$SECONDS
+  require_tools
+  mkdir -p "$GOSHIP_STATE"
+  step "pulumi CLI and provider plugins" \
+    bash -c '"$1/tools/pulumi/install.sh" > "$2.tmp" && mv "$2.tmp" "$2"' _ "$repo" "$GOSHIP_STATE/pulumi.env"
+  step "registry, BuildKit, dockerd, base image" "$repo/tools/buildplatform/buildplatform.sh" up
+  step "Kubernetes control plane (kwok)" "$repo/tools/cluster/cluster.sh" up
+  step "TypeScript compile" compile
+  write_env
+  log "provisioned in $((SECONDS - start)) s; environment: $env_file"
+}
+
+cmd_pulumi() {
+  [ -f "$env_file" ] || die "no $env_file: run tools/local/local.sh provision first"
+  # shellcheck disable=SC1090
+  . "$env_file"
+  [ -f "$repo/.build/tools/local/stack.js" ] || compile
+  (cd "$repo" && node .build/tools/local/stack.js "$@")
+}
+
+cmd_up() {
+  cmd_provision
+  local start=$SECONDS
+  cmd_pulumi up --yes --stack dev
+  log "pulumi up of the dev stack: done in $((SECONDS - start)) s"
+}
+
+cmd_status() {
+  local rc=0
+  "$repo/tools/buildplatform/buildplatform.sh" status || rc=1
+  "$repo/tools/cluster/cluster.sh" status || rc=1
+  return $rc
+}
+
+cmd_down() {
+  local rc=0
+  "$repo/tools/cluster/cluster.sh" down || rc=1
+  "$repo/tools/buildplatform/buildplatform.sh" down || rc=1
+  return $rc
+}
+
+case "${1:-}" in
+  up)        cmd_up ;;
+  provision) cmd_provision ;;
+  pulumi)    shift; cmd_pulumi "$@" ;;
+  status)    cmd_status ;;
+  down)      cmd_down ;;
+  env)       [ -f "$env_file" ] && cat "$env_file" || die "no $env_file: run tools/local/local.sh provision first" ;;
+  *) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+esac

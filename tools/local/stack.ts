@@ -1,0 +1,152 @@
+/**
+ * Runs the goship program (index.ts) against a stack through Pulumi's Automation API, in
+ * inline mode: @pulumi/pulumi serves the language runtime itself and the pulumi CLI
+ * connects to it (`--client`), so no `pulumi-language-nodejs` binary is needed. That binary
+ * cannot be built on machines that reach only package registries (tools/pulumi/README.md);
+ * the CLI, the providers, the state and the stack files are the ordinary ones.
+ *
+ *   node .build/tools/local/stack.js <preview|up|destroy|refresh|outputs> [--stack dev]
+ *        [--expect-no-changes] [--diff] [--target-replace URN] ...
+ *
+ * The environment (PATH with pulumi, PULUMI_BACKEND_URL, PULUMI_CONFIG_PASSPHRASE, the
+ * buildx and kubeconfig settings) comes from tools/local/local.sh.
+ */
+import * as path from "path";
+import { CommandError, LocalWorkspace, OutputMap, Stack } from "@pulumi/pulumi/automation";
+import program = require("../../index");
+
+/** The repository root: this file is compiled to <repo>/.build/tools/local/. */
+export const repoRoot = path.resolve(__dirname, "..", "..", "..");
+
+export const operations = ["preview", "up", "destroy", "refresh", "outputs"] as const;
+export type Operation = (typeof operations)[number];
+
+export interface RunOptions {
+    /** Fail (non-zero) if the operation would change anything: `--expect-no-changes`. */
+    expectNoChanges?: boolean;
+    /** Print property-level diffs: `--diff`. */
+    diff?: boolean;
+    /** Where the CLI's output goes (default: this process's stdout). */
+    onOutput?: (text: string) => void;
+}
+
+export interface RunResult {
+    /** Everything the CLI printed (stdout; with errors, stderr too). */
+    output: string;
+    /** Stack outputs after the operation (plain values; secrets stay marked). */
+    outputs: OutputMap;
+    /** Resource counts by operation kind (create, update, same, delete, ...). */
+    changes: Record<string, number>;
+}
+
+const requiredEnv = ["PULUMI_BACKEND_URL", "PULUMI_CONFIG_PASSPHRASE"] as const;
+
+/** Refuses to start without the local platform's environment, naming what is missing. */
+export function checkEnvironment(env: NodeJS.ProcessEnv = process.env): void {
+    const missing = requiredEnv.filter((name) => env[name] === undefined);
+    if (missing.length > 0) {
+        throw new Error(
+            `${missing.join(" and ")} not set: run this through tools/local/local.sh ` +
+                `(e.g. \`tools/local/local.sh pulumi preview\`), which sets the local state backend and passphrase`,
+        );
+    }
+}
+
+/** Selects the stack, creating it (passphrase secrets) in the local backend on first use. */
+export async function openStack(stackName: string): Promise<Stack> {
+    checkEnvironment();
+    // The program resolves the services' paths and the kubeconfig against the working
+    // directory, as `pulumi up` in the project directory would.
+    process.chdir(repoRoot);
+    const workspace = await LocalWorkspace.create({ workDir: repoRoot, program, secretsProvider: "passphrase" });
+    return Stack.createOrSelect(stackName, workspace);
+}
+
+/** One Pulumi operation on the stack; throws CommandError (with the CLI's output) on failure. */
+export async function runOperation(stack: Stack, operation: Operation, options: RunOptions = {}): Promise<RunResult> {
+    let output = "";
+    const onOutput = (text: string): void => {
+        output += text;
+        (options.onOutput ?? ((t: string) => process.stdout.write(t)))(text);
+    };
+    // The CLI's stderr (error messages) is streamed and kept too.
+    const onError = onOutput;
+    const common = { onOutput, onError, color: "never" as const, diff: options.diff ?? false };
+    switch (operation) {
+        case "preview": {
+            const r = await stack.preview({ ...common, expectNoChanges: options.expectNoChanges ?? false });
+            return { output, outputs: await stack.outputs(), changes: r.changeSummary };
+        }
+        case "up": {
+            const r = await stack.up({ ...common, expectNoChanges: options.expectNoChanges ?? false });
+            return { output, outputs: r.outputs, changes: r.summary.resourceChanges ?? {} };
+        }
+        case "destroy": {
+            const r = await stack.destroy({ onOutput, onError, color: "never" });
+            return { output, outputs: await stack.outputs(), changes: r.summary.resourceChanges ?? {} };
+        }
+        case "refresh": {
+            const r = await stack.refresh({ onOutput, onError, color: "never" });
+            return { output, outputs: await stack.outputs(), changes: r.summary.resourceChanges ?? {} };
+        }
+        case "outputs": {
+            const outputs = await stack.outputs();
+            onOutput(JSON.stringify(plainOutputs(outputs), null, 2) + "\n");
+            return { output, outputs, changes: {} };
+        }
+    }
+}
+
+/** Stack outputs as plain JSON, secrets masked as the CLI shows them. */
+export function plainOutputs(outputs: OutputMap): Record<string, unknown> {
+    return Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.secret ? "[secret]" : v.value]));
+}
+
+interface CliArgs {
+    operation: Operation;
+    stack: string;
+    options: RunOptions;
+}
+
+export function parseCliArgs(argv: string[]): CliArgs {
+    const [operation, ...rest] = argv;
+    if (!operations.includes(operation as Operation)) {
+        throw new Error(`usage: stack.js <${operations.join("|")}> [--stack NAME] [--expect-no-changes] [--diff] [--yes]`);
+    }
+    const args: CliArgs = { operation: operation as Operation, stack: "dev", options: {} };
+    for (let i = 0; i < rest.length; i++) {
+        const flag = rest[i];
+        if (flag === "--stack" || flag === "-s") {
+            const value = rest[++i];
+            if (!value) throw new Error(`${flag} needs a stack name`);
+            args.stack = value;
+        } else if (flag === "--expect-no-changes") {
+            args.options.expectNoChanges = true;
+        } else if (flag === "--diff") {
+            args.options.diff = true;
+        } else if (flag === "--yes" || flag === "-y" || flag === "--non-interactive") {
+            // The Automation API never prompts: accepted so commands read like the CLI's.
+        } else {
+            throw new Error(`unknown flag ${flag}`);
+        }
+    }
+    return args;
+}
+
+async function main(): Promise<void> {
+    const { operation, stack: stackName, options } = parseCliArgs(process.argv.slice(2));
+    const stack = await openStack(stackName);
+    await runOperation(stack, operation, options);
+}
+
+if (require.main === module) {
+    main().catch((err: unknown) => {
+        // The CLI's own output has already been streamed; CommandError repeats it whole.
+        if (err instanceof CommandError) {
+            process.stderr.write(`\npulumi failed (${String(err).split("\n")[0]})\n`);
+        } else {
+            process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+        }
+        process.exit(1);
+    });
+}
