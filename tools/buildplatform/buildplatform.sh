@@ -1,0 +1,653 @@
+#!/usr/bin/env bash
+# Local BUILD platform for goship: BuildKit daemon (buildx remote builder "goship"), a
+# registry on 127.0.0.1:5000, the Go builder base image (made without pulling anything) and
+# a Docker engine to run the built images (one already running, else our own dockerd).
+#
+#   buildplatform.sh up       provision and start everything (idempotent; fast when warm)
+#   buildplatform.sh status   report each piece; exit 1 if one is down
+#   buildplatform.sh down     stop the daemons this script started (by pid file)
+#   buildplatform.sh env      print the environment for @pulumi/docker-build and buildctl
+#
+# Environment: GOSHIP_CACHE (default ~/.cache/goship: binaries, rootfs tarball, Go wrapper
+# module), GOSHIP_STATE (default <repo>/.goship: sockets, pids, logs, BuildKit cache,
+# registry storage, buildx config, dockerd), GOSHIP_DEBIAN_MIRROR (default: the mirror apt uses).
+# Needs root (buildkitd with the OCI worker, dockerd, debootstrap, apt-get).
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_ROOT="$(cd "$HERE/../.." && pwd)"
+# shellcheck source=versions.env
+. "$HERE/versions.env"
+
+CACHE="${GOSHIP_CACHE:-$HOME/.cache/goship}"
+STATE="${GOSHIP_STATE:-$REPO_ROOT/.goship}"
+export PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH"
+
+BK_BIN="$CACHE/bin/buildkit-$BUILDKIT_VERSION"
+BUILDKITD="$BK_BIN/buildkitd"
+BUILDCTL="$BK_BIN/buildctl"
+BK_DIR="$STATE/buildkit"
+BK_SOCK="$BK_DIR/buildkitd.sock"
+BK_ADDR="unix://$BK_SOCK"
+BK_PID="$BK_DIR/buildkitd.pid"
+BK_LOG="$BK_DIR/buildkitd.log"
+BK_CONF="$BK_DIR/buildkitd.toml"
+REG_DIR="$STATE/registry"
+REG_PID="$REG_DIR/registry.pid"
+REG_LOG="$REG_DIR/registry.log"
+REG_CONF="$REG_DIR/config.yml"
+REG_BIN=/usr/bin/docker-registry
+# HTTPS with a private CA (registry-tls.sh explains why a loopback registry needs TLS).
+REG_TLS="$REG_DIR/tls"
+DD_DIR="$STATE/dockerd"
+DD_SOCK="$DD_DIR/docker.sock"
+DD_HOST="unix://$DD_SOCK"
+DD_PID="$DD_DIR/dockerd.pid"
+DD_LOG="$DD_DIR/dockerd.log"
+DD_CONF="$DD_DIR/daemon.json"
+DD_EXEC="$DD_DIR/run"
+DD_BIN=/usr/sbin/dockerd
+# dockerd's managed containerd: sockets, state and pid file under dockerd's exec-root.
+CTRD_PID="$DD_EXEC/containerd/containerd.pid"
+CTRD_BIN=/usr/bin/containerd
+# The engine a docker client reaches without DOCKER_HOST (and with our empty config.json).
+DEFAULT_DOCKER_HOST=unix:///var/run/docker.sock
+DOCKER_CFG="$STATE/docker"
+BUILDX_DIR="$DOCKER_CFG/buildx"
+ENV_FILE="$STATE/env.sh"
+
+log() { printf '[buildplatform %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+now() { date +%s.%N; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN{printf "%.1fs", b-a}'; }
+# curl to the local registry only; never through a proxy.
+rcurl() { curl --noproxy '*' --cacert "$REG_TLS/ca.pem" -sS --max-time 30 "$@"; }
+
+# ---------------------------------------------------------------- packages
+
+need_root() { [ "$(id -u)" = 0 ] || die "run as root (buildkitd's OCI worker, debootstrap and apt-get need it)"; }
+
+pkg_installed() { [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]; }
+
+ensure_packages() { # ensure_packages [EXTRA_PACKAGE...]
+    local want=(runc docker-registry debootstrap ca-certificates curl iproute2 util-linux tar "$@") missing=() p
+    for p in "${want[@]}"; do pkg_installed "$p" || missing+=("$p"); done
+    [ "${#missing[@]}" = 0 ] && return 0
+    log "apt-get install ${missing[*]}"
+    # docker-registry's maintainer script starts its own service (Debian config: every
+    # interface, :5000); docker.io's and containerd's start dockerd and containerd on the
+    # system paths. Keep services from starting while installing, like Docker images do.
+    local policy=/usr/sbin/policy-rc.d made_policy=0
+    if [ ! -e "$policy" ]; then
+        printf '#!/bin/sh\nexit 101\n' > "$policy"; chmod 0755 "$policy"; made_policy=1
+    fi
+    local rc=0
+    { DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >&2 || rc=$?
+    [ "$made_policy" = 1 ] && rm -f "$policy"
+    [ "$rc" = 0 ] || die "apt-get install failed"
+}
+
+# ---------------------------------------------------------------- buildkit binaries
+
+bk_binaries_ok() {
+    [ -x "$BUILDKITD" ] && [ -x "$BUILDCTL" ] &&
+        "$BUILDKITD" --version 2>/dev/null | grep -q " $BUILDKIT_VERSION " &&
+        "$BUILDCTL" --version 2>/dev/null | grep -q " $BUILDKIT_VERSION "
+}
+
+build_buildkit() {
+    bk_binaries_ok && return 0
+    command -v go >/dev/null || die "go not found on PATH"
+    local t0 w tmp
+    t0=$(now)
+    w="$CACHE/src/buildkit-$BUILDKIT_VERSION"
+    log "building buildkitd and buildctl $BUILDKIT_VERSION in wrapper module $w"
+    mkdir -p "$w" "$CACHE/bin"
+    # A wrapper module: BuildKit's go.mod has an exclude block, which is ignored when BuildKit
+    # is a dependency (so `go install ...@version` refuses it); repeat it here.
+    cat > "$w/go.mod" <<EOF
+module goship.local/buildkit-bin
+
+go 1.25.9
+
+require github.com/moby/buildkit $BUILDKIT_VERSION
+
+// Repeated from github.com/moby/buildkit's own go.mod at $BUILDKIT_VERSION.
+exclude (
+	github.com/davecgh/go-spew v1.1.2-0.20180830191138-d8f796af33cc
+	github.com/pmezard/go-difflib v1.0.1-0.20181226105442-5d4384ee4fb2
+)
+EOF
+    printf 'github.com/moby/buildkit %s %s\ngithub.com/moby/buildkit %s/go.mod %s\n' \
+        "$BUILDKIT_VERSION" "$BUILDKIT_SUM" "$BUILDKIT_VERSION" "$BUILDKIT_GOMOD_SUM" > "$w/go.sum"
+    (
+        cd "$w"
+        export GOWORK=off GOFLAGS='' CGO_ENABLED=0
+        dir=$(go mod download -json "github.com/moby/buildkit@$BUILDKIT_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+        [ -f "$dir/go.sum" ] || die "module directory for buildkit not found"
+        # BuildKit's own go.sum covers its dependency graph; keep the pinned module lines.
+        cat "$dir/go.sum" >> go.sum
+        sort -u -o go.sum go.sum
+        go get "github.com/moby/buildkit/cmd/buildkitd@$BUILDKIT_VERSION" "github.com/moby/buildkit/cmd/buildctl@$BUILDKIT_VERSION" >&2
+        # go get must not have moved BuildKit itself.
+        [ "$(go list -m -f '{{.Version}}' github.com/moby/buildkit)" = "$BUILDKIT_VERSION" ] || die "go get changed the buildkit version"
+        tmp=$(mktemp -d "$CACHE/bin/.buildkit-XXXXXX")
+        trap 'rm -rf "$tmp"' EXIT
+        chmod 0755 "$tmp"
+        pkg=github.com/moby/buildkit
+        ldf="-s -w -X $pkg/version.Version=$BUILDKIT_VERSION -X $pkg/version.Revision=$BUILDKIT_REVISION -X $pkg/version.Package=$pkg"
+        # Upstream's Dockerfile flags: static, CGO off, tags "osusergo netgo static_build seccomp".
+        go build -trimpath -tags "osusergo netgo static_build seccomp" -ldflags "$ldf -extldflags -static" \
+            -o "$tmp/buildkitd" "$pkg/cmd/buildkitd"
+        go build -trimpath -ldflags "$ldf" -o "$tmp/buildctl" "$pkg/cmd/buildctl"
+        rm -rf "$BK_BIN"
+        mv "$tmp" "$BK_BIN"
+    )
+    bk_binaries_ok || die "built binaries do not report $BUILDKIT_VERSION"
+    log "buildkit binaries ready in $BK_BIN ($(since "$t0"))"
+}
+
+# ---------------------------------------------------------------- processes
+
+# pid_ok PIDFILE EXE: the pid file names a live process running EXE (guards against reuse).
+pid_ok() {
+    local pid
+    [ -s "$1" ] || return 1
+    pid=$(cat "$1")
+    [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+    [ "$(readlink -f "/proc/$pid/exe" 2>/dev/null)" = "$(readlink -f "$2")" ]
+}
+
+stop_pid() { # stop_pid NAME PIDFILE EXE
+    local name=$1 pidf=$2 exe=$3 pid
+    if ! pid_ok "$pidf" "$exe"; then
+        [ -e "$pidf" ] && { log "$name: stale pid file removed"; rm -f "$pidf"; }
+        log "$name: not running"
+        return 0
+    fi
+    pid=$(cat "$pidf")
+    log "$name: stopping pid $pid"
+    kill -TERM "$pid"
+    for _ in $(seq 1 100); do
+        pid_ok "$pidf" "$exe" || break
+        sleep 0.2
+    done
+    if pid_ok "$pidf" "$exe"; then
+        log "$name: still running after 20s, sending KILL to pid $pid"
+        kill -KILL "$pid"
+        sleep 0.5
+    fi
+    rm -f "$pidf"
+}
+
+port_owner() { # pid listening on TCP $1 (host:port), if any
+    ss -Hltnp "sport = :${1##*:}" 2>/dev/null | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -1
+}
+
+# ---------------------------------------------------------------- buildkitd
+
+write_buildkitd_config() {
+    mkdir -p "$BK_DIR/root"
+    cat > "$BK_CONF.tmp" <<EOF
+# Written by tools/buildplatform/buildplatform.sh; rewritten on every up.
+root = "$BK_DIR/root"
+
+[grpc]
+  address = ["$BK_ADDR"]
+
+# Default is /run/buildkit/otel-grpc.sock: keep every socket in the state dir.
+[otel]
+  socketPath = "$BK_DIR/otel-grpc.sock"
+
+# No CDI devices here; skips three warnings about missing /etc/cdi dirs.
+[cdi]
+  disabled = true
+
+[worker.oci]
+  enabled = true
+  # runc from Debian's runc package, found on PATH.
+  binary = "runc"
+  networkMode = "host"
+  gc = true
+
+[worker.containerd]
+  enabled = false
+
+# The local registry speaks HTTPS with goship's private CA (registry-tls.sh).
+[registry."$REGISTRY_ADDR"]
+  ca = ["$REG_TLS/ca.pem"]
+EOF
+    mv "$BK_CONF.tmp" "$BK_CONF"
+}
+
+bk_ready() { "$BUILDCTL" --addr "$BK_ADDR" debug workers >/dev/null 2>&1; }
+
+start_buildkitd() {
+    if pid_ok "$BK_PID" "$BUILDKITD"; then
+        if bk_ready; then log "buildkitd: already running (pid $(cat "$BK_PID"))"; return 0; fi
+        die "buildkitd pid $(cat "$BK_PID") is alive but not answering on $BK_ADDR; see $BK_LOG or run down"
+    fi
+    rm -f "$BK_PID"
+    [ ${#BK_SOCK} -lt 100 ] || die "socket path too long for a unix socket: $BK_SOCK"
+    [ -S "$BK_SOCK" ] && rm -f "$BK_SOCK"
+    write_buildkitd_config
+    local t0 pid
+    t0=$(now)
+    log "buildkitd: starting ($BK_ADDR)"
+    # setsid: own session, so the caller's terminal or job control cannot signal it.
+    NO_PROXY="${NO_PROXY:+$NO_PROXY,}127.0.0.1,localhost" no_proxy="${no_proxy:+$no_proxy,}127.0.0.1,localhost" \
+        setsid "$BUILDKITD" --config "$BK_CONF" --oci-worker=true --containerd-worker=false \
+        --oci-worker-net=host </dev/null >>"$BK_LOG" 2>&1 9>&- &
+    pid=$!
+    echo "$pid" > "$BK_PID"
+    for _ in $(seq 1 150); do
+        bk_ready && break
+        kill -0 "$pid" 2>/dev/null || { tail -20 "$BK_LOG" >&2; rm -f "$BK_PID"; die "buildkitd exited"; }
+        sleep 0.2
+    done
+    bk_ready || die "buildkitd did not answer within 30s; see $BK_LOG"
+    log "buildkitd: ready, pid $pid ($(since "$t0"))"
+}
+
+# ---------------------------------------------------------------- registry
+
+write_registry_config() {
+    mkdir -p "$REG_DIR/storage"
+    cat > "$REG_CONF.tmp" <<EOF
+# Written by tools/buildplatform/buildplatform.sh; rewritten on every up.
+version: 0.1
+log:
+  level: info
+  accesslog:
+    disabled: true
+storage:
+  filesystem:
+    rootdirectory: $REG_DIR/storage
+  delete:
+    enabled: true
+  cache:
+    blobdescriptor: inmemory
+http:
+  # Loopback only; no debug listener is configured.
+  addr: $REGISTRY_ADDR
+  tls:
+    certificate: $REG_TLS/server.pem
+    key: $REG_TLS/server.key
+  headers:
+    X-Content-Type-Options: [nosniff]
+health:
+  storagedriver:
+    enabled: true
+    interval: 10s
+    threshold: 3
+EOF
+    mv "$REG_CONF.tmp" "$REG_CONF"
+}
+
+reg_ready() { [ "$(rcurl -o /dev/null -w '%{http_code}' "https://$REGISTRY_ADDR/v2/" 2>/dev/null)" = 200 ]; }
+
+start_registry() {
+    if pid_ok "$REG_PID" "$REG_BIN"; then
+        if reg_ready; then log "registry: already running (pid $(cat "$REG_PID"))"; return 0; fi
+        die "registry pid $(cat "$REG_PID") is alive but https://$REGISTRY_ADDR/v2/ does not answer; see $REG_LOG"
+    fi
+    rm -f "$REG_PID"
+    local other
+    other=$(port_owner "$REGISTRY_ADDR")
+    [ -z "$other" ] || die "port ${REGISTRY_ADDR##*:} is already taken by pid $other ($(readlink -f /proc/"$other"/exe 2>/dev/null)); not ours, not touching it"
+    write_registry_config
+    local t0 pid
+    t0=$(now)
+    log "registry: starting on $REGISTRY_ADDR"
+    setsid "$REG_BIN" serve "$REG_CONF" </dev/null >>"$REG_LOG" 2>&1 9>&- &
+    pid=$!
+    echo "$pid" > "$REG_PID"
+    for _ in $(seq 1 100); do
+        reg_ready && break
+        kill -0 "$pid" 2>/dev/null || { tail -20 "$REG_LOG" >&2; rm -f "$REG_PID"; die "registry exited"; }
+        sleep 0.2
+    done
+    reg_ready || die "registry did not answer within 20s; see $REG_LOG"
+    log "registry: ready, pid $pid ($(since "$t0"))"
+}
+
+# ---------------------------------------------------------------- docker engine
+
+# dd_ready HOST: the engine at unix socket HOST answers _ping.
+dd_ready() { [ "$(curl --noproxy '*' -sS --max-time 5 --unix-socket "${1#unix://}" http://localhost/_ping 2>/dev/null)" = OK ]; }
+
+# A working engine at the default address (e.g. the machine's own docker.io service).
+default_docker_ok() {
+    [ -S "${DEFAULT_DOCKER_HOST#unix://}" ] && command -v docker >/dev/null 2>&1 || return 1
+    mkdir -p "$DOCKER_CFG"
+    [ -f "$DOCKER_CFG/config.json" ] || echo '{}' > "$DOCKER_CFG/config.json"
+    # What a client of env.sh without DOCKER_HOST reaches: our empty config, no context.
+    env -u DOCKER_CONTEXT -u DOCKER_TLS_VERIFY -u DOCKER_CERT_PATH DOCKER_HOST="$DEFAULT_DOCKER_HOST" \
+        DOCKER_CONFIG="$DOCKER_CFG" timeout 30 docker info >/dev/null 2>&1
+}
+
+own_dockerd_running() { pid_ok "$DD_PID" "$DD_BIN"; }
+
+write_dockerd_config() {
+    mkdir -p "$DD_DIR/root" "$DD_EXEC"
+    # Our own file, so the machine's /etc/docker/daemon.json is not read; the settings are on
+    # the command line. deprecated-key-path keeps 20.10's trust key out of /etc/docker.
+    printf '{\n  "deprecated-key-path": "%s"\n}\n' "$DD_DIR/key.json" > "$DD_CONF.tmp"
+    mv "$DD_CONF.tmp" "$DD_CONF"
+}
+
+start_dockerd() {
+    if own_dockerd_running; then
+        if dd_ready "$DD_HOST"; then log "dockerd: already running (pid $(cat "$DD_PID"))"; return 0; fi
+        die "dockerd pid $(cat "$DD_PID") is alive but not answering on $DD_HOST; see $DD_LOG or run down"
+    fi
+    if [ "$USE_DEFAULT_DOCKER" = 1 ]; then
+        log "dockerd: using the Docker engine at $DEFAULT_DOCKER_HOST (not started by this script)"
+        return 0
+    fi
+    rm -f "$DD_PID"
+    # A containerd left behind by a killed dockerd: stop it; dockerd starts its own.
+    if pid_ok "$CTRD_PID" "$CTRD_BIN"; then stop_pid containerd "$CTRD_PID" "$CTRD_BIN"; fi
+    [ -x "$DD_BIN" ] || die "$DD_BIN missing (Debian docker.io)"
+    [ ${#DD_SOCK} -lt 100 ] || die "socket path too long for a unix socket: $DD_SOCK"
+    [ -S "$DD_SOCK" ] && rm -f "$DD_SOCK"
+    write_dockerd_config
+    local t0 pid
+    t0=$(now)
+    log "dockerd: starting ($DD_HOST, --bridge=none --iptables=false --ip6tables=false)"
+    # The unix socket is the only --host (no TCP). No bridge, no iptables rules: containers
+    # run with --network host. dockerd writes the pid file itself (and removes it on exit).
+    NO_PROXY="${NO_PROXY:+$NO_PROXY,}127.0.0.1,localhost" no_proxy="${no_proxy:+$no_proxy,}127.0.0.1,localhost" \
+        setsid "$DD_BIN" --config-file "$DD_CONF" --host "$DD_HOST" \
+        --data-root "$DD_DIR/root" --exec-root "$DD_EXEC" --pidfile "$DD_PID" \
+        --bridge=none --iptables=false --ip6tables=false \
+        </dev/null >>"$DD_LOG" 2>&1 9>&- &
+    pid=$!
+    for _ in $(seq 1 300); do
+        dd_ready "$DD_HOST" && break
+        kill -0 "$pid" 2>/dev/null || { tail -20 "$DD_LOG" >&2; die "dockerd exited"; }
+        sleep 0.2
+    done
+    dd_ready "$DD_HOST" || die "dockerd did not answer within 60s; see $DD_LOG"
+    [ "$(cat "$DD_PID" 2>/dev/null)" = "$pid" ] || die "dockerd pid file $DD_PID does not hold pid $pid"
+    log "dockerd: ready, pid $pid ($(since "$t0"))"
+}
+
+# ---------------------------------------------------------------- buildx instance + env
+
+write_buildx_instance() {
+    mkdir -p "$BUILDX_DIR/instances" "$BUILDX_DIR/activity" "$BUILDX_DIR/defaults"
+    [ -f "$DOCKER_CFG/config.json" ] || echo '{}' > "$DOCKER_CFG/config.json"
+    # Format of buildx's store (store/nodegroup.go, store/store.go). Remote driver: no Flags.
+    # Files: the only place buildx's own registry client (imagetools, which docker-build's
+    # Index runs) takes registry settings from (store/storeutil GetImageConfig). Without
+    # them it speaks plain HTTP to any 127.0.0.1 registry (util/resolver: MatchLocalhost).
+    local toml files
+    toml=$(printf '[registry."%s"]\n  http = false\n  ca = ["/etc/buildkit/registry-ca.pem"]\n' "$REGISTRY_ADDR")
+    files=$(printf '{"buildkitd.toml":"%s","registry-ca.pem":"%s"}' \
+        "$(printf '%s\n' "$toml" | base64 -w0)" "$(base64 -w0 < "$REG_TLS/ca.pem")")
+    printf '{"Name":"%s","Driver":"remote","Nodes":[{"Name":"%s0","Endpoint":"%s","Platforms":null,"DriverOpts":{},"Flags":null,"Files":%s}],"Dynamic":false}\n' \
+        "$BUILDER_NAME" "$BUILDER_NAME" "$BK_ADDR" "$files" > "$BUILDX_DIR/instances/.$BUILDER_NAME.tmp"
+    mv "$BUILDX_DIR/instances/.$BUILDER_NAME.tmp" "$BUILDX_DIR/instances/$BUILDER_NAME"
+    # Selected for every docker context, so images need no builder.name.
+    printf '{"Key":"","Name":"%s","Global":true}\n' "$BUILDER_NAME" > "$BUILDX_DIR/current"
+    write_env
+}
+
+env_text() {
+    cat <<EOF
+# Written by tools/buildplatform/buildplatform.sh. Source it: . $ENV_FILE
+# @pulumi/docker-build opens the buildx store at \$BUILDX_CONFIG (else \$DOCKER_CONFIG/buildx);
+# its "current" instance is the remote builder "$BUILDER_NAME" at $BK_ADDR.
+export BUILDX_CONFIG=$BUILDX_DIR
+export DOCKER_CONFIG=$DOCKER_CFG
+# For buildctl.
+export BUILDKIT_HOST=$BK_ADDR
+export PATH=$BK_BIN:\$PATH
+export GOSHIP_REGISTRY=$REGISTRY_ADDR
+export GOSHIP_BUILDER=$BUILDER_NAME
+export GOSHIP_BUILDER_IMAGE=$(base_ref "$BASE_GO_MINOR")
+# The registry's private CA: Go programs (pulumi and its providers, buildx) read the
+# system bundle plus the CA from SSL_CERT_FILE; Node reads NODE_EXTRA_CA_CERTS; curl --cacert.
+export GOSHIP_REGISTRY_CA=$REG_TLS/ca.pem
+export SSL_CERT_FILE=$REG_TLS/ca-bundle.pem
+export NODE_EXTRA_CA_CERTS=$REG_TLS/ca.pem
+EOF
+    # Only for our own dockerd; otherwise clients reach the default engine.
+    if own_dockerd_running; then
+        echo "# Docker engine started by this script (docker run --network host ...)."
+        echo "export DOCKER_HOST=$DD_HOST"
+    fi
+}
+
+write_env() { env_text > "$ENV_FILE.tmp"; mv "$ENV_FILE.tmp" "$ENV_FILE"; }
+
+# ---------------------------------------------------------------- base image
+
+base_ref() { echo "$REGISTRY_ADDR/$BASE_IMAGE_REPO:$1"; }
+
+go_full_version() { go env GOVERSION | sed 's/^go//'; }
+
+reg_has_tag() { # reg_has_tag REPO TAG
+    [ "$(rcurl -o /dev/null -w '%{http_code}' -I \
+        -H 'Accept: application/vnd.oci.image.index.v1+json' \
+        -H 'Accept: application/vnd.oci.image.manifest.v1+json' \
+        -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' \
+        -H 'Accept: application/vnd.docker.distribution.manifest.list.v2+json' \
+        "https://$REGISTRY_ADDR/v2/$1/manifests/$2")" = 200 ]
+}
+
+# The mirror apt on this machine uses for $DEBIAN_SUITE main (deb822 .sources or one-line .list).
+apt_mirror() {
+    if [ -n "${GOSHIP_DEBIAN_MIRROR:-}" ]; then echo "$GOSHIP_DEBIAN_MIRROR"; return; fi
+    local f m
+    for f in /etc/apt/sources.list.d/*.sources; do
+        [ -f "$f" ] || continue
+        m=$(awk -v suite="$DEBIAN_SUITE" '
+            function flush() { if (types ~ /(^| )deb( |$)/ && (" " suites " ") ~ (" " suite " ") && (" " comps " ") ~ / main / && uris != "") { split(uris, u, " "); print u[1]; found=1; exit } types=""; suites=""; comps=""; uris="" }
+            /^[[:space:]]*$/ { flush(); next }
+            /^#/ { next }
+            /^Types:/ { sub(/^Types:[[:space:]]*/, ""); types=$0 }
+            /^URIs:/ { sub(/^URIs:[[:space:]]*/, ""); uris=$0 }
+            /^Suites:/ { sub(/^Suites:[[:space:]]*/, ""); suites=$0 }
+            /^Components:/ { sub(/^Components:[[:space:]]*/, ""); comps=$0 }
+            END { if (!found) flush() }' "$f")
+        [ -n "$m" ] && { echo "$m"; return; }
+    done
+    for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+        [ -f "$f" ] || continue
+        m=$(awk -v suite="$DEBIAN_SUITE" '
+            $1 == "deb" { i = 2; if ($2 ~ /^\[/) { while (i <= NF && $i !~ /\]$/) i++; i++ }
+                          if ($(i+1) == suite) { for (j = i + 2; j <= NF; j++) if ($j == "main") { print $i; exit } } }' "$f")
+        [ -n "$m" ] && { echo "$m"; return; }
+    done
+    die "no apt source for '$DEBIAN_SUITE main' in /etc/apt; set GOSHIP_DEBIAN_MIRROR"
+}
+
+# Minimal Debian rootfs as a tarball in the cache (made once per suite/variant/include list).
+make_rootfs() {
+    local key tar_path root t0 mirror
+    key=$(printf '%s|%s|%s' "$DEBIAN_SUITE" "$DEBIAN_VARIANT" "$DEBIAN_INCLUDE" | sha256sum | cut -c1-12)
+    tar_path="$CACHE/base/rootfs-debian-$DEBIAN_SUITE-$DEBIAN_VARIANT-$key.tar"
+    ROOTFS_TAR=$tar_path
+    [ -s "$tar_path" ] && return 0
+    mirror=$(apt_mirror)
+    t0=$(now)
+    mkdir -p "$CACHE/base"
+    root=$(mktemp -d "$CACHE/base/.rootfs-XXXXXX")
+    log "debootstrap --variant=$DEBIAN_VARIANT --include=$DEBIAN_INCLUDE $DEBIAN_SUITE from $mirror"
+    if ! debootstrap --variant="$DEBIAN_VARIANT" --include="$DEBIAN_INCLUDE" \
+        --keyring=/usr/share/keyrings/debian-archive-keyring.gpg \
+        "$DEBIAN_SUITE" "$root" "$mirror" > "$CACHE/base/debootstrap.log" 2>&1; then
+        tail -30 "$CACHE/base/debootstrap.log" >&2
+        umount_under "$root"
+        rm -rf "$root"
+        die "debootstrap failed (log: $CACHE/base/debootstrap.log)"
+    fi
+    umount_under "$root"
+    [ -s "$root/etc/ssl/certs/ca-certificates.crt" ] || die "rootfs has no CA bundle"
+    # Container hygiene: no host identity, no package caches; GOPATH like the official image.
+    : > "$root/etc/hostname"
+    rm -f "$root/etc/resolv.conf" "$root/etc/hosts"
+    rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/cache/apt/*.bin "$root"/var/lib/apt/lists/* \
+        "$root"/var/log/* "$root"/tmp/* "$root/debootstrap"
+    mkdir -p "$root/go/src" "$root/go/bin"
+    chmod -R 1777 "$root/go"
+    tar --numeric-owner --xattrs --exclude='./dev/*' --exclude='./proc/*' --exclude='./sys/*' \
+        -C "$root" -cf "$tar_path.tmp" .
+    mv "$tar_path.tmp" "$tar_path"
+    rm -rf "$root"
+    log "rootfs tarball $tar_path ($(du -h "$tar_path" | cut -f1), $(since "$t0"))"
+}
+
+umount_under() { # unmount anything debootstrap left mounted below $1
+    local m
+    awk -v r="$1" '$2 == r || index($2, r "/") == 1 {print $2}' /proc/mounts | sort -r |
+        while read -r m; do umount -l "$m" || true; done
+}
+
+build_base_image() {
+    local gofull goroot minor_ref full_ref ctx t0
+    command -v go >/dev/null || die "go not found on PATH"
+    gofull=$(go_full_version)
+    goroot=$(go env GOROOT)
+    case "$gofull" in
+        "$BASE_GO_MINOR"|"$BASE_GO_MINOR".*) ;;
+        *) die "machine Go is $gofull but versions.env wants $BASE_GO_MINOR.x for the base image";;
+    esac
+    minor_ref=$(base_ref "$BASE_GO_MINOR")
+    full_ref=$(base_ref "$gofull")
+    # The full-version tag says which toolchain the minor tag holds: a new local Go rebuilds.
+    if reg_has_tag "$BASE_IMAGE_REPO" "$gofull" && reg_has_tag "$BASE_IMAGE_REPO" "$BASE_GO_MINOR"; then
+        log "base image: $minor_ref (Go $gofull) already in the registry"
+        return 0
+    fi
+    make_rootfs
+    t0=$(now)
+    ctx="$CACHE/base"
+    cat > "$ctx/Dockerfile" <<EOF
+# Written by tools/buildplatform/buildplatform.sh: Go builder base image, nothing pulled.
+FROM scratch
+ADD $(basename "$ROOTFS_TAR") /
+COPY --from=goroot / /usr/local/go/
+ENV GOLANG_VERSION=$gofull GOTOOLCHAIN=local GOPATH=/go \\
+    PATH=/go/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+WORKDIR /go
+LABEL org.opencontainers.image.title="goship Go builder" \\
+      org.opencontainers.image.version="$gofull" \\
+      org.opencontainers.image.description="Debian $DEBIAN_SUITE $DEBIAN_VARIANT + $DEBIAN_INCLUDE, Go $gofull from the build machine"
+CMD ["bash"]
+EOF
+    # SOURCE_DATE_EPOCH (the rootfs tarball's mtime) fixes the config's timestamps, so a rebuild
+    # from the same tarball and toolchain gives the same digest and keeps builders' caches valid.
+    log "base image: building $minor_ref and $full_ref (rootfs + $goroot)"
+    "$BUILDCTL" --addr "$BK_ADDR" build --progress=plain \
+        --frontend dockerfile.v0 \
+        --local context="$ctx" --local dockerfile="$ctx" --local goroot="$goroot" \
+        --opt context:goroot=local:goroot \
+        --opt platform=linux/amd64 \
+        --opt build-arg:SOURCE_DATE_EPOCH="$(stat -c %Y "$ROOTFS_TAR")" \
+        --output "type=image,\"name=$minor_ref,$full_ref\",push=true" \
+        > "$CACHE/base/build.log" 2>&1 || { tail -30 "$CACHE/base/build.log" >&2; die "base image build failed (log: $CACHE/base/build.log)"; }
+    reg_has_tag "$BASE_IMAGE_REPO" "$BASE_GO_MINOR" || die "base image not found in the registry after push"
+    log "base image: pushed $minor_ref ($(since "$t0"))"
+}
+
+# ---------------------------------------------------------------- commands
+
+cmd_up() {
+    need_root
+    local t0
+    t0=$(now)
+    mkdir -p "$CACHE" "$STATE" "$BK_DIR" "$REG_DIR"
+    exec 9>"$STATE/.lock"
+    flock -w 600 9 || die "another buildplatform.sh holds $STATE/.lock"
+    # An engine already answering at the default address is used as is; else we run our own.
+    USE_DEFAULT_DOCKER=0
+    own_dockerd_running || ! default_docker_ok || USE_DEFAULT_DOCKER=1
+    if [ "$USE_DEFAULT_DOCKER" = 1 ]; then ensure_packages; else ensure_packages docker.io; fi
+    build_buildkit
+    "$HERE/registry-tls.sh" "$REG_TLS"
+    start_registry
+    start_buildkitd
+    start_dockerd
+    write_buildx_instance
+    build_base_image
+    log "up: done in $(since "$t0")"
+    echo "# Export this (also in $ENV_FILE):"
+    env_text | grep '^export'
+}
+
+cmd_down() {
+    mkdir -p "$STATE"
+    exec 9>"$STATE/.lock"
+    flock -w 600 9 || die "another buildplatform.sh holds $STATE/.lock"
+    stop_pid dockerd "$DD_PID" "$DD_BIN"
+    # dockerd stops its containerd when it exits cleanly, not when it had to be killed.
+    stop_pid containerd "$CTRD_PID" "$CTRD_BIN"
+    stop_pid buildkitd "$BK_PID" "$BUILDKITD"
+    stop_pid registry "$REG_PID" "$REG_BIN"
+    log "down: stopped (cache $CACHE and state $STATE kept)"
+}
+
+cmd_status() {
+    local bad=0 pid gofull
+    printf '%-12s %s\n' "versions" "buildkit $BUILDKIT_VERSION, registry $REGISTRY_ADDR, builder $BUILDER_NAME"
+    if bk_binaries_ok; then printf '%-12s %s\n' binaries "ok: $BK_BIN"; else printf '%-12s %s\n' binaries "MISSING: $BK_BIN"; bad=1; fi
+    if pid_ok "$BK_PID" "$BUILDKITD"; then
+        pid=$(cat "$BK_PID")
+        if bk_ready; then
+            printf '%-12s %s\n' buildkitd "running pid $pid, $BK_ADDR, $("$BUILDKITD" --version | awk '{print $3}'), workers: $("$BUILDCTL" --addr "$BK_ADDR" debug workers | awk 'NR>1{print $2}' | paste -sd, -)"
+        else
+            printf '%-12s %s\n' buildkitd "pid $pid alive but NOT answering on $BK_ADDR"; bad=1
+        fi
+    else
+        printf '%-12s %s\n' buildkitd "STOPPED"; bad=1
+    fi
+    if pid_ok "$REG_PID" "$REG_BIN"; then
+        pid=$(cat "$REG_PID")
+        if reg_ready; then printf '%-12s %s\n' registry "running pid $pid, https://$REGISTRY_ADDR, storage $REG_DIR/storage"
+        else printf '%-12s %s\n' registry "pid $pid alive but NOT answering"; bad=1; fi
+    else
+        printf '%-12s %s\n' registry "STOPPED"; bad=1
+    fi
+    if own_dockerd_running; then
+        pid=$(cat "$DD_PID")
+        if dd_ready "$DD_HOST"; then
+            printf '%-12s %s\n' dockerd "running pid $pid, $DD_HOST, Docker $(DOCKER_HOST=$DD_HOST docker version -f '{{.Server.Version}}' 2>/dev/null), containerd pid $(cat "$CTRD_PID" 2>/dev/null || echo '?')"
+        else
+            printf '%-12s %s\n' dockerd "pid $pid alive but NOT answering on $DD_HOST"; bad=1
+        fi
+    elif default_docker_ok; then
+        printf '%-12s %s\n' dockerd "not ours: the engine at $DEFAULT_DOCKER_HOST"
+    else
+        printf '%-12s %s\n' dockerd "STOPPED (and no engine at $DEFAULT_DOCKER_HOST)"; bad=1
+    fi
+    if [ -f "$BUILDX_DIR/instances/$BUILDER_NAME" ]; then
+        printf '%-12s %s\n' builder "$BUILDX_DIR/instances/$BUILDER_NAME -> $(sed -n 's/.*"Endpoint":"\([^"]*\)".*/\1/p' "$BUILDX_DIR/instances/$BUILDER_NAME"), current=$(sed -n 's/.*"Name":"\([^"]*\)".*/\1/p' "$BUILDX_DIR/current" 2>/dev/null)"
+    else
+        printf '%-12s %s\n' builder "MISSING"; bad=1
+    fi
+    if reg_ready 2>/dev/null; then
+        gofull=$(go_full_version 2>/dev/null || echo "?")
+        if reg_has_tag "$BASE_IMAGE_REPO" "$BASE_GO_MINOR"; then
+            printf '%-12s %s\n' base-image "present: $(base_ref "$BASE_GO_MINOR") (tags: $(rcurl "https://$REGISTRY_ADDR/v2/$BASE_IMAGE_REPO/tags/list" | sed -n 's/.*"tags":\[\(.*\)\].*/\1/p'); machine Go $gofull)"
+        else
+            printf '%-12s %s\n' base-image "MISSING: $(base_ref "$BASE_GO_MINOR")"; bad=1
+        fi
+    fi
+    local pids="" f
+    for f in "$REG_PID" "$BK_PID" "$DD_PID" "$CTRD_PID"; do [ -s "$f" ] && pids+=" pid=$(cat "$f"),"; done
+    printf '%-12s %s\n' listeners "TCP listeners of our daemons: $(ss -Hltnp 2>/dev/null | awk -v p="$pids" 'BEGIN{n=split(p,a," ")} {for(i=1;i<=n;i++) if(index($0,a[i])){print $4; next}}' | paste -sd' ' -)"
+    printf '%-12s %s\n' env "$ENV_FILE"
+    return $bad
+}
+
+case "${1:-}" in
+    up) cmd_up ;;
+    down) cmd_down ;;
+    status) cmd_status ;;
+    env) env_text ;;
+    *) echo "usage: $0 up|down|status|env" >&2; exit 2 ;;
+esac
