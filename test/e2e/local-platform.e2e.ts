@@ -263,8 +263,10 @@ test("7. a release whose pods never become ready fails within the rollout timeou
     const seconds = (Date.now() - start) / 1000;
     assert.ok(failure instanceof CommandError, `pulumi up must fail, got ${String(failure)}`);
     const message = String(failure);
-    assert.match(message, /timed out|Timeout occurred/i, "the failure says the rollout timed out");
-    assert.match(message, /not ready|unready|readiness|Minimum number of live Pods/i, "and why: pods are not ready");
+    assert.match(message, /Deployment \(hello-deployment\)/, "the failure names the Deployment");
+    assert.match(message, /timed out waiting to be Ready/, "says the rollout timed out");
+    assert.match(message, /ProgressDeadlineExceeded/, "says the new ReplicaSet made no progress");
+    assert.match(message, /Minimum number of Pods to consider the application live was not attained/, "and why: its pods never became ready");
     assert.ok(seconds < timeoutSeconds + 120, `failed after ${seconds.toFixed(0)} s; the rollout timeout is ${timeoutSeconds} s`);
     const during = deployment();
     assert.ok(during.status.availableReplicas >= service.replicas, `old pods stay available: ${JSON.stringify(during.status)}`);

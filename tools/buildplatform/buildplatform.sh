@@ -54,6 +54,7 @@ CTRD_BIN=/usr/bin/containerd
 DEFAULT_DOCKER_HOST=unix:///var/run/docker.sock
 DOCKER_CFG="$STATE/docker"
 BUILDX_DIR="$DOCKER_CFG/buildx"
+REGISTRY_SETTINGS_BUILDER="$BUILDER_NAME-registry"
 ENV_FILE="$STATE/env.sh"
 
 log() { printf '[buildplatform %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -214,8 +215,10 @@ root = "$BK_DIR/root"
 [worker.containerd]
   enabled = false
 
-# The local registry speaks HTTPS with goship's private CA (registry-tls.sh).
+# The local registry speaks HTTPS with goship's private CA (registry-tls.sh). http = false
+# is needed: BuildKit's resolver speaks plain HTTP to 127.0.0.1 unless told otherwise.
 [registry."$REGISTRY_ADDR"]
+  http = false
   ca = ["$REG_TLS/ca.pem"]
 EOF
     mv "$BK_CONF.tmp" "$BK_CONF"
@@ -379,17 +382,25 @@ start_dockerd() {
 write_buildx_instance() {
     mkdir -p "$BUILDX_DIR/instances" "$BUILDX_DIR/activity" "$BUILDX_DIR/defaults"
     [ -f "$DOCKER_CFG/config.json" ] || echo '{}' > "$DOCKER_CFG/config.json"
-    # Format of buildx's store (store/nodegroup.go, store/store.go). Remote driver: no Flags.
-    # Files: the only place buildx's own registry client (imagetools, which docker-build's
-    # Index runs) takes registry settings from (store/storeutil GetImageConfig). Without
-    # them it speaks plain HTTP to any 127.0.0.1 registry (util/resolver: MatchLocalhost).
+    # Format of buildx's store (store/nodegroup.go, store/store.go). Remote driver: no Flags,
+    # no Files (buildx refuses a config file for it).
+    printf '{"Name":"%s","Driver":"remote","Nodes":[{"Name":"%s0","Endpoint":"%s","Platforms":null,"DriverOpts":{},"Flags":null,"Files":null}],"Dynamic":false}\n' \
+        "$BUILDER_NAME" "$BUILDER_NAME" "$BK_ADDR" > "$BUILDX_DIR/instances/.$BUILDER_NAME.tmp"
+    mv "$BUILDX_DIR/instances/.$BUILDER_NAME.tmp" "$BUILDX_DIR/instances/$BUILDER_NAME"
+    # A second instance that only carries registry settings, for buildx's own registry
+    # client: `imagetools create` (what docker-build's Index runs) takes them from the
+    # instance's stored buildkitd.toml and otherwise speaks plain HTTP to any 127.0.0.1
+    # registry (util/resolver: MatchLocalhost). It is never used to build (a remote
+    # instance with Files cannot boot); BUILDX_BUILDER selects it for imagetools only,
+    # since builds name their builder.
     local toml files
     toml=$(printf '[registry."%s"]\n  http = false\n  ca = ["/etc/buildkit/registry-ca.pem"]\n' "$REGISTRY_ADDR")
     files=$(printf '{"buildkitd.toml":"%s","registry-ca.pem":"%s"}' \
         "$(printf '%s\n' "$toml" | base64 -w0)" "$(base64 -w0 < "$REG_TLS/ca.pem")")
     printf '{"Name":"%s","Driver":"remote","Nodes":[{"Name":"%s0","Endpoint":"%s","Platforms":null,"DriverOpts":{},"Flags":null,"Files":%s}],"Dynamic":false}\n' \
-        "$BUILDER_NAME" "$BUILDER_NAME" "$BK_ADDR" "$files" > "$BUILDX_DIR/instances/.$BUILDER_NAME.tmp"
-    mv "$BUILDX_DIR/instances/.$BUILDER_NAME.tmp" "$BUILDX_DIR/instances/$BUILDER_NAME"
+        "$REGISTRY_SETTINGS_BUILDER" "$REGISTRY_SETTINGS_BUILDER" "$BK_ADDR" "$files" \
+        > "$BUILDX_DIR/instances/.$REGISTRY_SETTINGS_BUILDER.tmp"
+    mv "$BUILDX_DIR/instances/.$REGISTRY_SETTINGS_BUILDER.tmp" "$BUILDX_DIR/instances/$REGISTRY_SETTINGS_BUILDER"
     # Selected for every docker context, so images need no builder.name.
     printf '{"Key":"","Name":"%s","Global":true}\n' "$BUILDER_NAME" > "$BUILDX_DIR/current"
     write_env
@@ -411,6 +422,8 @@ export GOSHIP_BUILDER_IMAGE=$(base_ref "$BASE_GO_MINOR")
 # The registry's private CA: Go programs (pulumi and its providers, buildx) read the
 # system bundle plus the CA from SSL_CERT_FILE; Node reads NODE_EXTRA_CA_CERTS; curl --cacert.
 export GOSHIP_REGISTRY_CA=$REG_TLS/ca.pem
+# buildx imagetools (docker-build's Index) reads registry settings from this instance.
+export BUILDX_BUILDER=$REGISTRY_SETTINGS_BUILDER
 export SSL_CERT_FILE=$REG_TLS/ca-bundle.pem
 export NODE_EXTRA_CA_CERTS=$REG_TLS/ca.pem
 EOF

@@ -1,6 +1,7 @@
 /**
- * Reads an OCI registry over its HTTP API (the local registry speaks plain HTTP on
- * 127.0.0.1): image indexes, per-platform manifests, configs and files inside layers.
+ * Reads an OCI registry over its HTTP API (the local registry speaks HTTPS with a private
+ * CA, which Node trusts through NODE_EXTRA_CA_CERTS): image indexes, per-platform
+ * manifests, configs and files inside layers.
  */
 import * as zlib from "zlib";
 
@@ -47,7 +48,7 @@ export class Registry {
     constructor(private readonly host: string) {}
 
     private async get(path: string, accept?: string): Promise<Response> {
-        const res = await fetch(`http://${this.host}/v2/${path}`, { headers: accept ? { Accept: accept } : {} });
+        const res = await fetch(`https://${this.host}/v2/${path}`, { headers: accept ? { Accept: accept } : {} });
         if (!res.ok) throw new Error(`GET ${path}: HTTP ${res.status} ${await res.text()}`);
         return res;
     }
