@@ -3,6 +3,7 @@
 # registry on 127.0.0.1:5000, the Go builder base image (made without pulling anything) and
 # a Docker engine to run the built images (one already running, else our own dockerd).
 #
+#   buildplatform.sh build    only build buildkitd and buildctl (when missing)
 #   buildplatform.sh up       provision and start everything (idempotent; fast when warm)
 #   buildplatform.sh status   report each piece; exit 1 if one is down
 #   buildplatform.sh down     stop the daemons this script started (by pid file)
@@ -658,9 +659,10 @@ cmd_status() {
 }
 
 case "${1:-}" in
+    build) mkdir -p "$CACHE"; build_buildkit ;;
     up) cmd_up ;;
     down) cmd_down ;;
     status) cmd_status ;;
     env) env_text ;;
-    *) echo "usage: $0 up|down|status|env" >&2; exit 2 ;;
+    *) echo "usage: $0 build|up|down|status|env" >&2; exit 2 ;;
 esac
