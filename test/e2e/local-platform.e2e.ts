@@ -241,6 +241,19 @@ test("6. a one-line change to app/ rolls out a new digest and scales the old Rep
     assert.equal(current.length, 1);
     assert.equal(current[0].ready, service.replicas);
     assert.ok(old.length >= 1 && old.every((s) => s.desired === 0), `old ReplicaSets scaled to 0: ${JSON.stringify(sets)}`);
+    // The build reused BuildKit's cache: every layer before the source copy (base image,
+    // go.mod, go mod download) is CACHED on each platform; only go build reran.
+    for (const platform of ["linux-amd64", "linux-arm64"]) {
+        const lines = result.output.split("\n").filter((l) => l.includes(`hello-${platform} `));
+        const downloads = lines
+            .map((l) => /#(\d+) \[build \d+\/\d+\] RUN --mount=type=cache,target=\/go\/pkg\/mod go mod download/.exec(l)?.[1])
+            .filter((n): n is string => n !== undefined);
+        assert.ok(downloads.length > 0, `${platform}: no go mod download step in the build output`);
+        assert.ok(
+            downloads.every((n) => lines.some((l) => l.endsWith(`#${n} CACHED`))),
+            `${platform}: go mod download (steps ${downloads.join(", ")}) was not served from cache`,
+        );
+    }
     console.log(`[e2e]   rebuild and rollout with warm BuildKit cache: ${seconds.toFixed(1)} s (first up: ${firstUpSeconds.toFixed(1)} s)`);
     fs.writeFileSync(CHANGED_FILE, changedFileText);
 });
