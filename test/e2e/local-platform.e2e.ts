@@ -278,7 +278,8 @@ test("7. a release whose pods never become ready fails within the rollout timeou
     const message = String(failure);
     assert.match(message, /Deployment \(hello-deployment\)/, "the failure names the Deployment");
     assert.match(message, /timed out waiting to be Ready/, "says the rollout timed out");
-    assert.match(message, /ProgressDeadlineExceeded/, "says the new ReplicaSet made no progress");
+    // Not asserted: "[ProgressDeadlineExceeded]". The progress deadline equals the rollout
+    // timeout, so whether the controller reports it before Pulumi gives up is a race.
     assert.match(message, /Minimum number of Pods to consider the application live was not attained/, "and why: its pods never became ready");
     assert.ok(seconds < timeoutSeconds + 120, `failed after ${seconds.toFixed(0)} s; the rollout timeout is ${timeoutSeconds} s`);
     const during = deployment();
