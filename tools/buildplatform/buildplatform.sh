@@ -515,7 +515,7 @@ make_rootfs() {
     log "rootfs tarball $tar_path ($(du -h "$tar_path" | cut -f1), $(since "$t0"))"
 }
 
-umount_under() { # unmount anything debootstrap left mounted below $1
+umount_under() { # unmount anything left mounted below $1 (debootstrap, dockerd)
     local m
     awk -v r="$1" '$2 == r || index($2, r "/") == 1 {print $2}' /proc/mounts | sort -r |
         while read -r m; do umount -l "$m" || true; done
@@ -600,6 +600,11 @@ cmd_down() {
     stop_pid dockerd "$DD_PID" "$DD_BIN"
     # dockerd stops its containerd when it exits cleanly, not when it had to be killed.
     stop_pid containerd "$CTRD_PID" "$CTRD_BIN"
+    # dockerd leaves its own mounts behind (exec-root netns/default, data-root): without
+    # this the state dir cannot be removed. Only once neither daemon runs.
+    if ! pid_ok "$DD_PID" "$DD_BIN" && ! pid_ok "$CTRD_PID" "$CTRD_BIN"; then
+        umount_under "$DD_DIR"
+    fi
     stop_pid buildkitd "$BK_PID" "$BUILDKITD"
     stop_pid registry "$REG_PID" "$REG_BIN"
     log "down: stopped (cache $CACHE and state $STATE kept)"
