@@ -4,6 +4,7 @@ import * as aws from "@pulumi/aws";
 import {
     ConfigError, GoService, checkGoSource, checkKubeconfig, goServiceArgs, kubernetesProvider, normalizeContextModes,
     readStackConfig, resolvePromotions, sourceRevision, stackNamespace,
+    announceRender, renderModeFrom, renderedServices, renderingProvider,
 } from "./components";
 
 /**
@@ -12,7 +13,11 @@ import {
  */
 export = async () => {
     const projectDir = process.cwd();
-    const { config, registryPassword } = readStackConfig();
+    const { config: stackConfig, registryPassword } = readStackConfig();
+    const render = renderModeFrom();
+    const rendered = render ? renderedServices(stackConfig.services) : undefined;
+    const config = rendered ? { ...stackConfig, services: rendered.services } : stackConfig;
+    if (render) announceRender(render);
     const problems = config.services.flatMap((s, i) =>
         s.image.source === "build" ? checkGoSource({ key: `goship:services[${i}]`, moduleDir: path.resolve(projectDir, s.path), main: s.main }) : [],
     );
@@ -21,12 +26,12 @@ export = async () => {
         const changed = normalizeContextModes(path.resolve(projectDir, s.path));
         if (changed.length > 0) pulumi.log.info(`goship: normalised file modes of ${changed.length} files in ${s.path} (umask-independent build context)`);
     }
-    const kubeconfig = checkKubeconfig(config.kubernetes, projectDir);
-    const promoted = await resolvePromotions(config.services);
-
-    const k8sProvider = kubernetesProvider("kubernetes", config.kubernetes, kubeconfig);
+    const promoted = rendered ? rendered.refs : await resolvePromotions(config.services);
+    const k8sProvider = render
+        ? renderingProvider("kubernetes", config.kubernetes, render)
+        : kubernetesProvider("kubernetes", config.kubernetes, checkKubeconfig(config.kubernetes, projectDir));
     const providers: pulumi.ProviderResource[] = [k8sProvider];
-    if (config.registry?.type === "ecr") {
+    if (config.registry?.type === "ecr" && !render) {
         providers.push(new aws.Provider("aws", { region: config.registry.region as aws.Region }));
     }
     const needsHostPath = config.services.some((s) => s.timezone.mode === "hostPath");

@@ -6,6 +6,9 @@
 #   tools/local/local.sh provision   only provision and start (idempotent; seconds when warm)
 #   tools/local/local.sh pulumi OP [--stack S] [--expect-no-changes] [--diff]
 #                                    one Pulumi operation: preview | up | destroy | refresh | outputs
+#   tools/local/local.sh render DIR [STACK...]
+#                                    write what each stack would apply as YAML (no cluster,
+#                                    registry or cloud needed; default stacks dev staging prod)
 #   tools/local/local.sh status      each piece, by pid and by answer
 #   tools/local/local.sh down        stop every process the platform started (by pid; state kept)
 #   tools/local/local.sh env         print the environment (source it to use pulumi, kubectl, buildctl)
@@ -85,6 +88,19 @@ cmd_pulumi() {
   (cd "$repo" && node .build/tools/local/stack.js "$@")
 }
 
+# Needs only the pulumi CLI and the kubernetes plugin: no daemon, no root.
+cmd_render() {
+  [ $# -ge 1 ] || die "usage: local.sh render DIR [STACK...]"
+  [ -x "$repo/node_modules/.bin/node" ] || die "missing node_modules (run: npm ci)"
+  mkdir -p "$GOSHIP_STATE"
+  "$repo/tools/pulumi/install.sh" > "$GOSHIP_STATE/pulumi.env.tmp" && mv "$GOSHIP_STATE/pulumi.env.tmp" "$GOSHIP_STATE/pulumi.env"
+  compile
+  # shellcheck disable=SC1091
+  . "$GOSHIP_STATE/pulumi.env"
+  export PATH="$repo/node_modules/.bin:$PATH" PULUMI_DIY_BACKEND_NO_LEGACY_WARNING=true
+  node "$repo/.build/tools/local/render.js" "$@"
+}
+
 cmd_up() {
   cmd_provision
   local start=$SECONDS
@@ -110,8 +126,9 @@ case "${1:-}" in
   up)        cmd_up ;;
   provision) cmd_provision ;;
   pulumi)    shift; cmd_pulumi "$@" ;;
+  render)    shift; cmd_render "$@" ;;
   status)    cmd_status ;;
   down)      cmd_down ;;
   env)       [ -f "$env_file" ] && cat "$env_file" || die "no $env_file: run tools/local/local.sh provision first" ;;
-  *) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -1,0 +1,97 @@
+/**
+ * Renders every Kubernetes object a stack would apply, as YAML, through the kubernetes
+ * provider itself (renderYamlToDirectory; components/render.ts), with no cluster, registry
+ * or cloud account:
+ *
+ *   node .build/tools/local/render.js OUT_DIR [STACK...]     (default stacks: dev staging prod)
+ *
+ * Each stack runs `pulumi up` of the real program in a scratch copy of the project (the
+ * stack's own Pulumi.<stack>.yaml, app/ linked) against a scratch file backend, so the
+ * project's stack files and state are never touched. Output: OUT_DIR/<stack>/1-manifest/*.yaml.
+ * Needs the pulumi CLI and the kubernetes plugin on PATH / in PULUMI_HOME
+ * (tools/local/local.sh render provides both).
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import { RENDER_DIR_ENV } from "../../components/render";
+import { repoRoot, runOperation } from "./stack";
+import program = require("../../index");
+
+export const DEFAULT_STACKS = ["dev", "staging", "prod"];
+
+/** A scratch project holding the stack's config: its secrets salt and state stay there. */
+function scratchProject(stack: string): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `goship-render-${stack}-`));
+    for (const file of ["Pulumi.yaml", `Pulumi.${stack}.yaml`]) {
+        const from = path.join(repoRoot, file);
+        if (!fs.existsSync(from)) throw new Error(`no ${file} in ${repoRoot}: unknown stack ${stack}`);
+        fs.copyFileSync(from, path.join(dir, file));
+    }
+    fs.symlinkSync(path.join(repoRoot, "app"), path.join(dir, "app"));
+    fs.mkdirSync(path.join(dir, "state"));
+    return dir;
+}
+
+/** The stack file's secrets decrypt with it: the caller's, else the documented dev passphrase. */
+function passphrase(): string {
+    return process.env.PULUMI_CONFIG_PASSPHRASE ?? "goship-dev";
+}
+
+/** Renders one stack into outDir/<stack>; returns the manifest files written. */
+export async function renderStack(stack: string, outDir: string, onOutput: (t: string) => void = () => undefined): Promise<string[]> {
+    const target = path.resolve(outDir, stack);
+    fs.rmSync(target, { recursive: true, force: true });
+    const project = scratchProject(stack);
+    const previousDir = process.cwd();
+    const previousRender = process.env[RENDER_DIR_ENV];
+    try {
+        process.chdir(project);
+        process.env[RENDER_DIR_ENV] = target;
+        const workspace = await LocalWorkspace.create({
+            workDir: project,
+            program,
+            secretsProvider: "passphrase",
+            envVars: { PULUMI_BACKEND_URL: `file://${path.join(project, "state")}`, PULUMI_CONFIG_PASSPHRASE: passphrase() },
+        });
+        const s: Stack = await Stack.createOrSelect(stack, workspace);
+        await runOperation(s, "up", { onOutput });
+    } finally {
+        process.chdir(previousDir);
+        if (previousRender === undefined) delete process.env[RENDER_DIR_ENV];
+        else process.env[RENDER_DIR_ENV] = previousRender;
+        fs.rmSync(project, { recursive: true, force: true });
+    }
+    return listYaml(target);
+}
+
+function listYaml(dir: string): string[] {
+    if (!fs.existsSync(dir)) return [];
+    return fs.readdirSync(dir, { recursive: true, encoding: "utf8" })
+        .filter((f) => f.endsWith(".yaml"))
+        .map((f) => path.join(dir, f))
+        .sort();
+}
+
+async function main(): Promise<void> {
+    const [outDir, ...stacks] = process.argv.slice(2);
+    if (!outDir) throw new Error("usage: render.js OUT_DIR [STACK...]");
+    for (const stack of stacks.length > 0 ? stacks : DEFAULT_STACKS) {
+        let log = "";
+        try {
+            const files = await renderStack(stack, outDir, (t) => (log += t));
+            console.log(`${stack}: ${files.length} manifests in ${path.resolve(outDir, stack)}`);
+        } catch (err) {
+            process.stderr.write(log);
+            throw err;
+        }
+    }
+}
+
+if (require.main === module) {
+    main().catch((err: unknown) => {
+        process.stderr.write(`render failed: ${err instanceof Error ? err.message : String(err)}\n`);
+        process.exit(1);
+    });
+}
