@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import {
     ConfigError, GoService, checkGoSource, checkKubeconfig, goServiceArgs, kubernetesProvider, normalizeContextModes,
-    readStackConfig, resolvePromotions, sourceRevision, stackNamespace,
+    readStackConfig, resolvePromotions, sourceRevision, stackNamespace, stackPriorityClass,
     announceRender, renderModeFrom, renderedServices, renderingProvider,
 } from "./components";
 
@@ -36,6 +36,7 @@ export = async () => {
     }
     const needsHostPath = config.services.some((s) => s.timezone.mode === "hostPath");
     const namespace = stackNamespace(config.kubernetes, needsHostPath, { provider: k8sProvider });
+    const priorityClass = stackPriorityClass(config.kubernetes, { provider: k8sProvider });
 
     const images: Record<string, pulumi.Output<string>> = {};
     const endpoints: Record<string, pulumi.Output<string>> = {};
@@ -52,6 +53,7 @@ export = async () => {
                 build: config.build,
                 revision: sourceRevision(path.resolve(projectDir, spec.path)),
                 promotedRef: promoted[spec.name],
+                priorityClass,
             }),
             { providers },
         );

@@ -288,6 +288,16 @@ export const kubernetesSchema = z.strictObject({
     context: z.string().min(1).optional().describe("kubeconfig context; the file's current-context when unset"),
     namespace: dnsLabel.describe("namespace every object goes into"),
     createNamespace: z.boolean().default(true).describe("create the namespace, labelled for Pod Security restricted"),
+    priorityClass: z
+        .strictObject({
+            name: z
+                .string()
+                .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, "must be a DNS subdomain such as goship-apps")
+                .refine((n) => !n.startsWith("system-"), "names starting with system- are reserved by Kubernetes"),
+            value: z.int().min(-1000000000).max(1000000000, "must be at most 1000000000 (higher values are reserved for system classes)"),
+        })
+        .optional()
+        .describe("a PriorityClass this stack creates; services without priorityClassName use it"),
 });
 
 export const buildSchema = z

@@ -48,6 +48,8 @@ export interface GoDeploymentArgs {
     rolloutTimeoutSeconds?: number;
     /** PriorityClass for the pods. Default none. */
     priorityClassName?: string;
+    /** Resources the Deployment must wait for, e.g. the PriorityClass its pods name. */
+    waitFor?: pulumi.Resource[];
     /** Value of the app.kubernetes.io/version label. Default none. */
     version?: string;
     /** Value of the app.kubernetes.io/part-of label. Default `goship`. */
@@ -147,7 +149,7 @@ export class GoDeployment extends pulumi.ComponentResource {
             },
             {
                 ...child,
-                dependsOn: [serviceAccount],
+                dependsOn: [serviceAccount, ...(args.waitFor ?? [])],
                 customTimeouts: { create: `${rolloutTimeoutSeconds}s`, update: `${rolloutTimeoutSeconds}s` },
             },
         );

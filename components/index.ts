@@ -25,7 +25,7 @@ export {
 export { checkGoSource } from "./preflight";
 export { normalizeContextModes } from "./context-modes";
 export { resolvePromotions } from "./promotion";
-export { checkKubeconfig, kubernetesProvider, stackNamespace } from "./kubernetes";
+export { checkKubeconfig, kubernetesProvider, stackNamespace, stackPriorityClass } from "./kubernetes";
 export { RenderMode, RENDER_DIR_ENV, RENDER_IMAGE_REGISTRY, placeholderImageRef, renderModeFrom, renderedServices, renderingProvider, announceRender } from "./render";
 export { goServiceArgs, StackContext } from "./service-args";
 export { sourceRevision, SourceRevision } from "./revision";

@@ -70,3 +70,21 @@ export function stackNamespace(cfg: KubernetesConfig, needsHostPath: boolean, op
     );
     return ns.metadata.name;
 }
+
+/** The stack's PriorityClass, when configured: never the cluster default, preempts lower. */
+export function stackPriorityClass(cfg: KubernetesConfig, opts: pulumi.CustomResourceOptions): { name: string; resource: pulumi.Resource } | undefined {
+    if (!cfg.priorityClass) return undefined;
+    const { name, value } = cfg.priorityClass;
+    const resource = new k8s.scheduling.v1.PriorityClass(
+        "priority-class",
+        {
+            metadata: { name, labels: { "app.kubernetes.io/managed-by": "pulumi" } },
+            value,
+            globalDefault: false,
+            preemptionPolicy: "PreemptLowerPriority",
+            description: "Pods of goship services in this stack",
+        },
+        opts,
+    );
+    return { name, resource };
+}

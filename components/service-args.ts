@@ -21,6 +21,8 @@ export interface StackContext {
     revision?: SourceRevision;
     /** For a promoted service: the digest-pinned ref read from its upstream stack. */
     promotedRef?: string;
+    /** The stack's PriorityClass: the default for services that name none. */
+    priorityClass?: { name: string; resource: pulumi.Resource };
 }
 
 /** The node OS a service's pods run on: Linux whenever a Linux platform is built. */
@@ -49,7 +51,9 @@ export function goServiceArgs(spec: ServiceSpec, ctx: StackContext): GoServiceAr
         terminationGracePeriodSeconds: spec.terminationGracePeriodSeconds,
         preStopSleepSeconds: spec.preStopSleepSeconds,
         rolloutTimeoutSeconds: spec.rolloutTimeoutSeconds,
-        priorityClassName: spec.priorityClassName,
+        priorityClassName: spec.priorityClassName ?? ctx.priorityClass?.name,
+        // Pods naming a PriorityClass that does not exist yet are refused at admission.
+        waitFor: spec.priorityClassName === undefined && ctx.priorityClass ? [ctx.priorityClass.resource] : undefined,
         version: spec.image.source === "build" ? revision : undefined,
         partOf: ctx.project,
     };

@@ -42,6 +42,15 @@ test("pod annotations from config reach the pod template next to goship's config
     assert.match(annotations["goship.dev/config-sha256"], /^[0-9a-f]{64}$/);
 });
 
+test("the stack's PriorityClass is created and named by every pod; a service's own priorityClassName wins", async () => {
+    const run = await runStack("dev");
+    const pc = one(run.resources, "kubernetes:scheduling.k8s.io/v1:PriorityClass", "priority-class").inputs;
+    assert.deepEqual([pc.metadata.name, pc.value, pc.globalDefault], ["goship-dev", 1000, false]);
+    assert.equal(podOf(run.resources).priorityClassName, "goship-dev");
+    const own = await runStack("dev", withService({ priorityClassName: "platform-critical" }));
+    assert.equal(podOf(own.resources).priorityClassName, "platform-critical");
+});
+
 test("Windows only: a nanoserver image and Windows pods with the build selector and toleration", async () => {
     const run = await runStack("dev", withService({ platforms: ["windows/amd64"], timezone: { zone: "Europe/Paris", mode: "embedded" } }));
     const [image] = ofType(run.resources, "docker-build:index:Image");

@@ -88,6 +88,8 @@ const BAD: [string, (c: Record<string, unknown>) => void, RegExp][] = [
     ["reserved build arg", (c) => (service(c).buildArgs = { VERSION: "1" }), /^goship:services\[0\]\.buildArgs\.VERSION: goship sets VERSION itself/],
     ["pod annotation key malformed", (c) => (service(c).podAnnotations = { "team name": "x" }), /^goship:services\[0\]\.podAnnotations\.team name: must be an annotation key/],
     ["pod annotation goship sets itself", (c) => (service(c).podAnnotations = { "goship.dev/config-sha256": "x" }), /^goship:services\[0\]\.podAnnotations\.goship\.dev\/config-sha256: goship sets goship\.dev\/config-sha256 itself/],
+    ["priority class named like a system class", (c) => ((c.kubernetes as Record<string, unknown>).priorityClass = { name: "system-apps", value: 10 }), /^goship:kubernetes\.priorityClass\.name: names starting with system- are reserved/],
+    ["priority class value in the system range", (c) => ((c.kubernetes as Record<string, unknown>).priorityClass = { name: "apps", value: 2000000000 }), /^goship:kubernetes\.priorityClass\.value: must be at most 1000000000/],
     ["preStop sleep eats the grace period", (c) => Object.assign(service(c), { preStopSleepSeconds: 30, terminationGracePeriodSeconds: 30 }), /^goship:services\[0\]\.preStopSleepSeconds: 30s leaves no time of the 30s grace period/],
     ["ecr region malformed", (c) => (c.registry = { type: "ecr", region: "europe" }), /^goship:registry\.region: must be an AWS region/],
 ];
