@@ -23,8 +23,38 @@ for stack in "${stacks[@]}"; do
     < <(grep -E '^(kube-score|kube-linter|polaris) [^ ]+: [0-9]+ findings$' "$out/$stack.lint.txt")
   [ "$rc" = 0 ] || status=$rc
 done
+# Timezone modes, on the dev stack: configMap (the default) and embedded must be clean;
+# hostPath, kept for users who ask for it, must draw exactly Polaris' hostPathSet (README).
+variants="$out/variants"
+mkdir -p "$variants"
+for mode in configMap embedded hostPath; do
+  node -e '
+    const fs = require("fs"), YAML = require("yaml");
+    const [mode, file] = process.argv.slice(1);
+    const doc = YAML.parse(fs.readFileSync("Pulumi.dev.yaml", "utf8"));
+    doc.config["goship:services"][0].timezone.mode = mode;
+    fs.writeFileSync(file, YAML.stringify(doc));' "$mode" "$variants/tz-$mode.yaml"
+done
+tools/local/local.sh render "$out" dev="$variants/tz-configMap.yaml" dev="$variants/tz-embedded.yaml" dev="$variants/tz-hostPath.yaml"
+for mode in configMap embedded hostPath; do
+  rc=0
+  tools/linters/lint.sh "$out/tz-$mode" > "$out/tz-$mode.lint.txt" 2>&1 || rc=$?
+  found=$(grep -oE '\[[A-Za-z0-9-]+\]' "$out/tz-$mode.lint.txt" | sort -u | paste -sd' ' - || true)
+  while read -r line; do summary+=("$(printf '%-8s %s' "tz-$mode" "$line")"); done \
+    < <(grep -E '^(kube-score|kube-linter|polaris) [^ ]+: [0-9]+ findings$' "$out/tz-$mode.lint.txt")
+  case $mode in
+    hostPath) expected_rc=1 expected="[hostPathSet]" ;;
+    *)        expected_rc=0 expected="" ;;
+  esac
+  if [ "$rc" != "$expected_rc" ] || [ "$found" != "$expected" ]; then
+    cat "$out/tz-$mode.lint.txt"
+    echo "lint: timezone mode $mode: expected exit $expected_rc with findings '${expected:-none}', got exit $rc with '${found:-none}'" >&2
+    status=1
+  fi
+done
+
 echo
 echo "=== findings per stack and tool ==="
 printf '%s\n' "${summary[@]}"
-[ "${#summary[@]}" = $((3 * ${#stacks[@]})) ] || { echo "lint: expected a summary from each tool for each stack" >&2; exit 2; }
+[ "${#summary[@]}" = $((3 * (${#stacks[@]} + 3))) ] || { echo "lint: expected a summary from each tool for each stack" >&2; exit 2; }
 exit "$status"

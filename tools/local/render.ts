@@ -3,7 +3,10 @@
  * provider itself (renderYamlToDirectory; components/render.ts), with no cluster, registry
  * or cloud account:
  *
- *   node .build/tools/local/render.js OUT_DIR [STACK...]     (default stacks: dev staging prod)
+ *   node .build/tools/local/render.js OUT_DIR [STACK[=STACK_FILE]...]   (default: dev staging prod)
+ *
+ * STACK=STACK_FILE renders STACK from another stack file (a variant, e.g. a timezone mode),
+ * into OUT_DIR/<basename of STACK_FILE without .yaml>.
  *
  * Each stack runs `pulumi up` of the real program in a scratch copy of the project (the
  * stack's own Pulumi.<stack>.yaml, app/ linked) against a scratch file backend, so the
@@ -22,13 +25,11 @@ import program = require("../../index");
 export const DEFAULT_STACKS = ["dev", "staging", "prod"];
 
 /** A scratch project holding the stack's config: its secrets salt and state stay there. */
-function scratchProject(stack: string): string {
+function scratchProject(stack: string, stackFile: string): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `goship-render-${stack}-`));
-    for (const file of ["Pulumi.yaml", `Pulumi.${stack}.yaml`]) {
-        const from = path.join(repoRoot, file);
-        if (!fs.existsSync(from)) throw new Error(`no ${file} in ${repoRoot}: unknown stack ${stack}`);
-        fs.copyFileSync(from, path.join(dir, file));
-    }
+    if (!fs.existsSync(stackFile)) throw new Error(`no ${stackFile}: unknown stack ${stack}`);
+    fs.copyFileSync(path.join(repoRoot, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    fs.copyFileSync(stackFile, path.join(dir, `Pulumi.${stack}.yaml`));
     fs.symlinkSync(path.join(repoRoot, "app"), path.join(dir, "app"));
     fs.mkdirSync(path.join(dir, "state"));
     return dir;
@@ -40,10 +41,16 @@ function passphrase(): string {
 }
 
 /** Renders one stack into outDir/<stack>; returns the manifest files written. */
-export async function renderStack(stack: string, outDir: string, onOutput: (t: string) => void = () => undefined): Promise<string[]> {
-    const target = path.resolve(outDir, stack);
+export async function renderStack(
+    stack: string,
+    outDir: string,
+    onOutput: (t: string) => void = () => undefined,
+    stackFile: string = path.join(repoRoot, `Pulumi.${stack}.yaml`),
+    outName: string = stack,
+): Promise<string[]> {
+    const target = path.resolve(outDir, outName);
     fs.rmSync(target, { recursive: true, force: true });
-    const project = scratchProject(stack);
+    const project = scratchProject(stack, stackFile);
     const previousDir = process.cwd();
     const previousRender = process.env[RENDER_DIR_ENV];
     try {
@@ -77,11 +84,13 @@ function listYaml(dir: string): string[] {
 async function main(): Promise<void> {
     const [outDir, ...stacks] = process.argv.slice(2);
     if (!outDir) throw new Error("usage: render.js OUT_DIR [STACK...]");
-    for (const stack of stacks.length > 0 ? stacks : DEFAULT_STACKS) {
+    for (const arg of stacks.length > 0 ? stacks : DEFAULT_STACKS) {
+        const [stack, stackFile] = arg.split("=", 2);
+        const outName = stackFile ? path.basename(stackFile).replace(/\.yaml$/, "") : stack;
         let log = "";
         try {
-            const files = await renderStack(stack, outDir, (t) => (log += t));
-            console.log(`${stack}: ${files.length} manifests in ${path.resolve(outDir, stack)}`);
+            const files = await renderStack(stack, outDir, (t) => (log += t), stackFile ? path.resolve(stackFile) : undefined, outName);
+            console.log(`${outName}: ${files.length} manifests in ${path.resolve(outDir, outName)}`);
         } catch (err) {
             process.stderr.write(log);
             throw err;
