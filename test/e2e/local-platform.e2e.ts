@@ -154,7 +154,16 @@ test("2. the registry holds an index for linux/amd64 and linux/arm64, each binar
             assert.ok(binary, `${binaryPath} not found in the ${m.platform?.architecture} layers`);
             assert.equal(elfArchitecture(binary), m.platform?.architecture, `${binaryPath} is built for its platform`);
             assert.match(config.config.User ?? "", /^[1-9][0-9]*(:[0-9]+)?$/, "a numeric non-root USER");
-            console.log(`[e2e]   ${m.platform?.os}/${m.platform?.architecture}: ${binaryPath} ELF ${elfArchitecture(binary)}, ${binary.length} bytes, user ${config.config.User}`);
+            assert.ok(Number(config.config.User!.split(":")[0]) >= 10000, `uid ${config.config.User} is at least 10000 (kube-score)`);
+            // Nothing but the binary, CA certificates, zoneinfo and passwd/group: no shell,
+            // no package manager.
+            const files = await reg.filesInImage(repository, manifest);
+            assert.deepEqual(files, [binaryPath.replace(/^\//, ""), "etc/group", "etc/passwd", "etc/ssl/certs/ca-certificates.crt", "usr/share/zoneinfo.zip"].sort());
+            const imageBytes = manifest.layers.reduce((n, l) => n + l.size, 0);
+            console.log(
+                `[e2e]   ${m.platform?.os}/${m.platform?.architecture}: ${binaryPath} ELF ${elfArchitecture(binary)}, binary ${(binary.length / 2 ** 20).toFixed(1)} MiB, ` +
+                    `image ${(imageBytes / 2 ** 20).toFixed(1)} MiB compressed (${files.length} files), user ${config.config.User}`,
+            );
         }
     });
 });
@@ -300,6 +309,6 @@ test("8. pulumi destroy --yes leaves the cluster and the stack empty", async () 
     const state = (await stack.exportStack()).deployment as { resources?: unknown[] };
     assert.equal((state.resources ?? []).length, 0, "no resource left in the stack");
     assert.equal(kubectl.exists(["namespace", kube.namespace]), false, `namespace ${kube.namespace} is gone`);
-    const leftovers = kubectl.run(["get", "deployments,services,configmaps,serviceaccounts,poddisruptionbudgets,networkpolicies", "-A", "-l", "app.kubernetes.io/managed-by=pulumi", "-o", "name"]).trim();
+    const leftovers = kubectl.run(["get", "deployments,services,configmaps,serviceaccounts,poddisruptionbudgets,networkpolicies,horizontalpodautoscalers,priorityclasses", "-A", "-l", "app.kubernetes.io/managed-by=pulumi", "-o", "name"]).trim();
     assert.equal(leftovers, "", "no goship object anywhere in the cluster");
 });
