@@ -12,6 +12,7 @@ import * as path from "path";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { CommandError, Stack } from "@pulumi/pulumi/automation";
 import { linuxBinaryPath } from "../../components/dockerfile";
+import { ConfigError } from "../../components/config";
 import { openStack, repoRoot, runOperation, RunResult } from "../../tools/local/stack";
 import { docker, Kubectl } from "./support/commands";
 import { elfArchitecture, ImageConfig, Index, Manifest, parseDigestRef, Registry } from "./support/registry";
@@ -302,6 +303,28 @@ test("7. a release whose pods never become ready fails within the rollout timeou
     assertRolledOut(imageRef(result));
     const broken = replicaSets().filter((s) => s.desired > 0 && s.ready < s.desired);
     assert.deepEqual(broken, [], "no unready ReplicaSet left running");
+});
+
+test("7c. bad config on a deployed stack fails before any change, naming the key; the deployment is untouched", async () => {
+    const before = deployment();
+    const stateBefore = JSON.stringify(((await stack.exportStack()).deployment as { resources: unknown[] }).resources);
+    writeStackConfig((services) => Object.assign(services[0], { timezone: { zone: "Mars/Olympus_Mons" } }));
+    let failure: unknown;
+    await timed("7c. pulumi up with an unknown time zone (expected to fail)", async () => {
+        try {
+            await runOperation(stack, "up", quiet);
+        } catch (err) {
+            failure = err;
+        }
+    });
+    fs.writeFileSync(STACK_FILE, stackFileText);
+    assert.ok(failure instanceof ConfigError, `pulumi up must be refused by the config check, got ${String(failure)}`);
+    assert.match(String(failure), /goship:services\[0\]\.timezone\.zone: unknown IANA time zone/);
+    const after = deployment();
+    assert.equal(after.metadata.generation, before.metadata.generation, "the Deployment was not updated");
+    assert.equal(after.spec.template.spec.containers[0].image, before.spec.template.spec.containers[0].image);
+    const stateAfter = JSON.stringify(((await stack.exportStack()).deployment as { resources: unknown[] }).resources);
+    assert.equal(stateAfter, stateBefore, "the stack's state is unchanged");
 });
 
 test("8. pulumi destroy --yes leaves the cluster and the stack empty", async () => {

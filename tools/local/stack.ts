@@ -13,6 +13,7 @@
  */
 import * as path from "path";
 import { CommandError, LocalWorkspace, OutputMap, Stack } from "@pulumi/pulumi/automation";
+import { CONFIG_KEYS, CONFIG_NAMESPACE, parseStackConfig } from "../../components/config";
 import program = require("../../index");
 
 /** The repository root: this file is compiled to <repo>/.build/tools/local/. */
@@ -62,6 +63,27 @@ export async function openStack(stackName: string): Promise<Stack> {
     return Stack.createOrSelect(stackName, workspace);
 }
 
+/**
+ * Validates the stack's goship config before the CLI starts. The program validates it too,
+ * but an inline program that throws leaves an unhandled rejection in this process (the SDK's
+ * Stack resource, @pulumi/pulumi 3.245); checking here fails cleanly with the same
+ * messages (ConfigError: one line per key and fix) and nothing registered.
+ */
+export async function checkStackConfig(stack: Stack): Promise<void> {
+    const all = await stack.getAllConfig();
+    const raw: Record<string, unknown> = {};
+    for (const key of CONFIG_KEYS) {
+        const entry = all[`${CONFIG_NAMESPACE}:${key}`];
+        if (entry === undefined) continue;
+        try {
+            raw[key] = JSON.parse(entry.value);
+        } catch {
+            raw[key] = entry.value;
+        }
+    }
+    parseStackConfig(raw);
+}
+
 /** One Pulumi operation on the stack; throws CommandError (with the CLI's output) on failure. */
 export async function runOperation(stack: Stack, operation: Operation, options: RunOptions = {}): Promise<RunResult> {
     let output = "";
@@ -72,6 +94,7 @@ export async function runOperation(stack: Stack, operation: Operation, options: 
     // The CLI's stderr (error messages) is streamed and kept too.
     const onError = onOutput;
     const common = { onOutput, onError, color: "never" as const, diff: options.diff ?? false };
+    if (operation === "preview" || operation === "up") await checkStackConfig(stack);
     switch (operation) {
         case "preview": {
             const r = await stack.preview({ ...common, expectNoChanges: options.expectNoChanges ?? false });
