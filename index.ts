@@ -4,7 +4,7 @@ import * as aws from "@pulumi/aws";
 import {
     ConfigError, GoService, checkGoSource, checkKubeconfig, goServiceArgs, kubernetesProvider, normalizeContextModes,
     readStackConfig, resolvePromotions, sourceRevision, stackNamespace, stackPriorityClass,
-    announceRender, renderModeFrom, renderedServices, renderingProvider,
+    announceRender, renderModeFrom, renderedSecrets, renderedServices, renderingProvider,
 } from "./components";
 
 /**
@@ -13,11 +13,13 @@ import {
  */
 export = async () => {
     const projectDir = process.cwd();
-    const { config: stackConfig, registryPassword } = readStackConfig();
+    const { config: stackConfig, registryPassword, secrets: stackSecrets } = readStackConfig();
     const render = renderModeFrom();
     const rendered = render ? renderedServices(stackConfig.services) : undefined;
     const config = rendered ? { ...stackConfig, services: rendered.services } : stackConfig;
     if (render) announceRender(render);
+    // Rendered YAML would carry Secrets in base64: render placeholders instead.
+    const secrets = render ? renderedSecrets(stackSecrets) : stackSecrets;
     const problems = config.services.flatMap((s, i) =>
         s.image.source === "build" ? checkGoSource({ key: `goship:services[${i}]`, moduleDir: path.resolve(projectDir, s.path), main: s.main }) : [],
     );
@@ -50,6 +52,7 @@ export = async () => {
                 namespace,
                 registry: config.registry,
                 registryPassword,
+                secrets,
                 build: config.build,
                 revision: sourceRevision(path.resolve(projectDir, spec.path)),
                 promotedRef: promoted[spec.name],

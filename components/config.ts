@@ -202,6 +202,10 @@ export const serviceSchema = z
         probes: probesSchema,
         timezone: timezoneSchema,
         env: z.record(envName, z.string()).default({}),
+        secretEnv: z
+            .record(envName, z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, "must be the name of a secret stack config key, e.g. apiToken"))
+            .default({})
+            .describe("env var → secret config key (pulumi config set --secret KEY VALUE); delivered via a Secret and secretKeyRef"),
         podAnnotations: z.record(annotationKey, z.string()).default({}).describe("extra annotations on the pod template; changing one rolls the pods"),
         configFiles: z
             .record(z.string().regex(/^[A-Za-z0-9_.-]+$/, "must be a file name"), z.string())
@@ -225,6 +229,17 @@ export const serviceSchema = z
         for (const key of Object.keys(s.env)) {
             if (RESERVED_ENV.includes(key)) {
                 ctx.addIssue({ code: "custom", path: ["env", key], message: `goship sets ${key} itself; set it through the service's ${key === "TZ" ? "timezone.zone" : key === "PORT" ? "port" : "name"} instead` });
+            }
+        }
+        for (const [name, key] of Object.entries(s.secretEnv)) {
+            if (RESERVED_ENV.includes(name)) {
+                ctx.addIssue({ code: "custom", path: ["secretEnv", name], message: `goship sets ${name} itself; pick another name` });
+            }
+            if (name in s.env) {
+                ctx.addIssue({ code: "custom", path: ["secretEnv", name], message: `also set in env; a variable is either plain (env) or secret (secretEnv), not both` });
+            }
+            if ((CONFIG_KEYS as readonly string[]).includes(key) || key === REGISTRY_PASSWORD_KEY) {
+                ctx.addIssue({ code: "custom", path: ["secretEnv", name], message: `"${key}" is one of goship's own config keys; store the value under a key of its own` });
             }
         }
         for (const key of Object.keys(s.podAnnotations)) {
@@ -424,7 +439,12 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
  * Reads goship's keys from the stack's Pulumi config and validates them. The registry
  * password stays a secret Output and never enters the plain config object.
  */
-export function readStackConfig(): { config: StackConfig; registryPassword?: pulumi.Output<string> } {
+/** Secret config keys the services' secretEnv names, each required. */
+export function secretEnvKeys(config: StackConfig): Array<{ key: string; where: string }> {
+    return config.services.flatMap((s, i) => Object.entries(s.secretEnv).map(([name, key]) => ({ key, where: `services[${i}].secretEnv.${name}` })));
+}
+
+export function readStackConfig(): { config: StackConfig; registryPassword?: pulumi.Output<string>; secrets: Record<string, pulumi.Output<string>> } {
     const pulumiConfig = new pulumi.Config(CONFIG_NAMESPACE);
     const raw: Record<string, unknown> = {};
     for (const key of CONFIG_KEYS) {
@@ -438,7 +458,15 @@ export function readStackConfig(): { config: StackConfig; registryPassword?: pul
             `${CONFIG_NAMESPACE}:${REGISTRY_PASSWORD_KEY}: required because ${CONFIG_NAMESPACE}:registry.username is set; run: pulumi config set --secret ${REGISTRY_PASSWORD_KEY} <password>`,
         ]);
     }
-    return { config, registryPassword: password };
+    const secrets: Record<string, pulumi.Output<string>> = {};
+    const missing: string[] = [];
+    for (const { key, where } of secretEnvKeys(config)) {
+        const value = pulumiConfig.getSecret(key);
+        if (value === undefined) missing.push(`${CONFIG_NAMESPACE}:${key}: required by ${CONFIG_NAMESPACE}:${where}; run: pulumi config set --secret ${key} <value>`);
+        else secrets[key] = value;
+    }
+    if (missing.length > 0) throw new ConfigError([...new Set(missing)]);
+    return { config, registryPassword: password, secrets };
 }
 
 function readObject(cfg: pulumi.Config, key: string): unknown {

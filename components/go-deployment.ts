@@ -32,6 +32,8 @@ export interface GoDeploymentArgs {
     timezone?: z.input<typeof timezoneSchema>;
     /** Plain environment variables. Default none. */
     env?: Record<string, string>;
+    /** Secret env vars (name → secret value), delivered through a Secret and secretKeyRef. Default none. */
+    secretEnv?: Record<string, pulumi.Input<string>>;
     /** Extra pod template annotations; a change rolls the pods. Default none. */
     podAnnotations?: Record<string, string>;
     /** Files mounted read-only at /etc/<name>/; a change rolls the pods. Default none. */
@@ -109,6 +111,20 @@ export class GoDeployment extends pulumi.ComponentResource {
             new k8s.core.v1.ConfigMap(`${name}-config`, { metadata: metadata(`${name}-config`), data: configFiles }, child);
         }
 
+        const secretNames = Object.keys(args.secretEnv ?? {});
+        const envSecret =
+            secretNames.length > 0
+                ? new k8s.core.v1.Secret(
+                      `${name}-env`,
+                      {
+                          metadata: metadata(`${name}-env`),
+                          type: "Opaque",
+                          stringData: Object.fromEntries(Object.entries(args.secretEnv!).map(([k, v]) => [k, pulumi.secret(v)])),
+                      },
+                      child,
+                  )
+                : undefined;
+
         const serviceAccount = new k8s.core.v1.ServiceAccount(
             `${name}-sa`,
             { metadata: metadata(name), automountServiceAccountToken: false },
@@ -122,6 +138,8 @@ export class GoDeployment extends pulumi.ComponentResource {
             os,
             windowsBuild: os === "windows" ? windowsBuildOf(args.windowsImage ?? DEFAULT_WINDOWS_IMAGE) : undefined,
             env: args.env ?? {},
+            secretEnvNames: secretNames,
+            secretEnvSecret: envSecret ? `${name}-env` : undefined,
             resources,
             probes,
             timezone: tz,
@@ -149,7 +167,7 @@ export class GoDeployment extends pulumi.ComponentResource {
             },
             {
                 ...child,
-                dependsOn: [serviceAccount, ...(args.waitFor ?? [])],
+                dependsOn: [serviceAccount, ...(envSecret ? [envSecret] : []), ...(args.waitFor ?? [])],
                 customTimeouts: { create: `${rolloutTimeoutSeconds}s`, update: `${rolloutTimeoutSeconds}s` },
             },
         );

@@ -26,6 +26,6 @@ export { checkGoSource } from "./preflight";
 export { normalizeContextModes } from "./context-modes";
 export { resolvePromotions } from "./promotion";
 export { checkKubeconfig, kubernetesProvider, stackNamespace, stackPriorityClass } from "./kubernetes";
-export { RenderMode, RENDER_DIR_ENV, RENDER_IMAGE_REGISTRY, placeholderImageRef, renderModeFrom, renderedServices, renderingProvider, announceRender } from "./render";
+export { RenderMode, RENDER_DIR_ENV, RENDER_IMAGE_REGISTRY, placeholderImageRef, renderModeFrom, renderedSecrets, renderedServices, renderingProvider, announceRender } from "./render";
 export { goServiceArgs, StackContext } from "./service-args";
 export { sourceRevision, SourceRevision } from "./revision";

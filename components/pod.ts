@@ -25,6 +25,9 @@ export interface PodOptions {
     /** For Windows: the node.kubernetes.io/windows-build the base image needs. */
     windowsBuild?: string;
     env: Record<string, string>;
+    /** Secret env vars: their names, read with secretKeyRef from the Secret named secretEnvSecret. */
+    secretEnvNames?: string[];
+    secretEnvSecret?: string;
     resources: ResourceSpec;
     probes: ProbeSpec;
     timezone: TimezonePlan;
@@ -57,6 +60,7 @@ export function renderPodTemplate(o: PodOptions): PodTemplateSpec {
         ...Object.entries(o.env)
             .sort(([a], [b]) => a.localeCompare(b))
             .map(([name, value]) => ({ name, value })),
+        ...[...(o.secretEnvNames ?? [])].sort().map((name) => ({ name, valueFrom: { secretKeyRef: { name: o.secretEnvSecret!, key: name } } })),
     ];
     const volumes: Volume[] = [...o.timezone.volumes];
     const volumeMounts: VolumeMount[] = [...o.timezone.volumeMounts];

@@ -40,6 +40,11 @@ export function renderedServices(services: ServiceSpec[]): { services: ServiceSp
     };
 }
 
+/** Secret values replaced by a marker: rendered YAML must never carry a real secret. */
+export function renderedSecrets(secrets: Record<string, pulumi.Output<string>>): Record<string, pulumi.Output<string>> {
+    return Object.fromEntries(Object.keys(secrets).map((k) => [k, pulumi.secret(`<${k}: not rendered>`)]));
+}
+
 /** A Kubernetes provider that writes YAML and needs no cluster or kubeconfig. */
 export function renderingProvider(name: string, cfg: KubernetesConfig, mode: RenderMode): k8s.Provider {
     return new k8s.Provider(name, { renderYamlToDirectory: mode.directory, namespace: cfg.namespace });

@@ -16,6 +16,8 @@ export interface StackContext {
     namespace: pulumi.Input<string>;
     registry?: RegistryConfig;
     registryPassword?: pulumi.Output<string>;
+    /** Secret config values by key (readStackConfig), for the services' secretEnv. */
+    secrets?: Record<string, pulumi.Output<string>>;
     build: BuildConfig;
     /** The service's source revision from git, when it has one. */
     revision?: SourceRevision;
@@ -28,6 +30,12 @@ export interface StackContext {
 /** The node OS a service's pods run on: Linux whenever a Linux platform is built. */
 export function nodeOsOf(spec: ServiceSpec): NodeOs {
     return spec.platforms.some((p) => platformOs(p) === "linux") ? "linux" : "windows";
+}
+
+function secretFor(ctx: StackContext, key: string): pulumi.Output<string> {
+    const value = ctx.secrets?.[key];
+    if (!value) throw new Error(`goship:${key}: no secret value was read for it (readStackConfig)`);
+    return value;
 }
 
 /** Maps one validated service spec onto the GoService component's arguments. */
@@ -45,6 +53,7 @@ export function goServiceArgs(spec: ServiceSpec, ctx: StackContext): GoServiceAr
         timezone: spec.timezone,
         env: spec.env,
         podAnnotations: spec.podAnnotations,
+        secretEnv: Object.fromEntries(Object.entries(spec.secretEnv).map(([name, key]) => [name, secretFor(ctx, key)])),
         configFiles: spec.configFiles,
         autoscaling: spec.autoscaling,
         networkPolicy: spec.networkPolicy,

@@ -51,6 +51,15 @@ test("the stack's PriorityClass is created and named by every pod; a service's o
     assert.equal(podOf(own.resources).priorityClassName, "platform-critical");
 });
 
+test("secret env: a Secret holds the values (marked secret), pods read them by secretKeyRef, no value in the Deployment", async () => {
+    const run = await runStack("dev", { ...withService({ secretEnv: { API_TOKEN: "apiToken" } }), secrets: { apiToken: "s3cr3t-value" } });
+    const secret = one(run.resources, "kubernetes:core/v1:Secret", "hello-env").inputs;
+    assert.deepEqual(secretValue(secret.stringData), { API_TOKEN: "s3cr3t-value" });
+    const env = podOf(run.resources).containers[0].env as Array<{ name: string; valueFrom?: unknown }>;
+    assert.deepEqual(env.find((e) => e.name === "API_TOKEN")?.valueFrom, { secretKeyRef: { name: "hello-env", key: "API_TOKEN" } });
+    assert.doesNotMatch(JSON.stringify(one(run.resources, "kubernetes:apps/v1:Deployment", "hello-deployment").inputs), /s3cr3t-value/);
+});
+
 test("Windows only: a nanoserver image and Windows pods with the build selector and toleration", async () => {
     const run = await runStack("dev", withService({ platforms: ["windows/amd64"], timezone: { zone: "Europe/Paris", mode: "embedded" } }));
     const [image] = ofType(run.resources, "docker-build:index:Image");

@@ -90,6 +90,8 @@ const BAD: [string, (c: Record<string, unknown>) => void, RegExp][] = [
     ["pod annotation goship sets itself", (c) => (service(c).podAnnotations = { "goship.dev/config-sha256": "x" }), /^goship:services\[0\]\.podAnnotations\.goship\.dev\/config-sha256: goship sets goship\.dev\/config-sha256 itself/],
     ["priority class named like a system class", (c) => ((c.kubernetes as Record<string, unknown>).priorityClass = { name: "system-apps", value: 10 }), /^goship:kubernetes\.priorityClass\.name: names starting with system- are reserved/],
     ["priority class value in the system range", (c) => ((c.kubernetes as Record<string, unknown>).priorityClass = { name: "apps", value: 2000000000 }), /^goship:kubernetes\.priorityClass\.value: must be at most 1000000000/],
+    ["secret env also set as plain env", (c) => Object.assign(service(c), { env: { API_TOKEN: "x" }, secretEnv: { API_TOKEN: "apiToken" } }), /^goship:services\[0\]\.secretEnv\.API_TOKEN: also set in env/],
+    ["secret env on goship's own key", (c) => (service(c).secretEnv = { TOKEN: "registryPassword" }), /^goship:services\[0\]\.secretEnv\.TOKEN: "registryPassword" is one of goship's own config keys/],
     ["preStop sleep eats the grace period", (c) => Object.assign(service(c), { preStopSleepSeconds: 30, terminationGracePeriodSeconds: 30 }), /^goship:services\[0\]\.preStopSleepSeconds: 30s leaves no time of the 30s grace period/],
     ["ecr region malformed", (c) => (c.registry = { type: "ecr", region: "europe" }), /^goship:registry\.region: must be an AWS region/],
 ];

@@ -13,7 +13,7 @@
  */
 import * as path from "path";
 import { CommandError, LocalWorkspace, OutputMap, Stack } from "@pulumi/pulumi/automation";
-import { CONFIG_KEYS, CONFIG_NAMESPACE, parseStackConfig } from "../../components/config";
+import { CONFIG_KEYS, CONFIG_NAMESPACE, ConfigError, parseStackConfig, secretEnvKeys } from "../../components/config";
 import program = require("../../index");
 
 /** The repository root: this file is compiled to <repo>/.build/tools/local/. */
@@ -81,7 +81,16 @@ export async function checkStackConfig(stack: Stack): Promise<void> {
             raw[key] = entry.value;
         }
     }
-    parseStackConfig(raw);
+    const config = parseStackConfig(raw);
+    // Secret env values must exist and be stored encrypted: a plain value would sit in the
+    // stack file in clear text.
+    const problems = secretEnvKeys(config).flatMap(({ key, where }) => {
+        const entry = all[`${CONFIG_NAMESPACE}:${key}`];
+        if (entry === undefined) return [`${CONFIG_NAMESPACE}:${key}: required by ${CONFIG_NAMESPACE}:${where}; run: pulumi config set --secret ${key} <value>`];
+        if (!entry.secret) return [`${CONFIG_NAMESPACE}:${key}: stored in plain text but used as a secret by ${CONFIG_NAMESPACE}:${where}; run: pulumi config set --secret ${key} <value>`];
+        return [];
+    });
+    if (problems.length > 0) throw new ConfigError([...new Set(problems)]);
 }
 
 /** One Pulumi operation on the stack; throws CommandError (with the CLI's output) on failure. */
