@@ -8,13 +8,16 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "fs";
 import * as net from "net";
+import * as os from "os";
 import * as path from "path";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { CommandError, Stack } from "@pulumi/pulumi/automation";
 import { linuxBinaryPath } from "../../components/dockerfile";
 import { ConfigError } from "../../components/config";
 import { openStack, repoRoot, runOperation, RunResult } from "../../tools/local/stack";
-import { docker, Kubectl } from "./support/commands";
+import { renderStack } from "../../tools/local/render";
+import { docker, Kubectl, run } from "./support/commands";
+import * as zlib from "zlib";
 import { elfArchitecture, ImageConfig, Index, Manifest, parseDigestRef, Registry } from "./support/registry";
 
 const STACK_FILE = path.join(repoRoot, "Pulumi.dev.yaml");
@@ -84,6 +87,15 @@ function writeStackConfig(change: (services: Array<Record<string, unknown>>) => 
     const doc = parseYaml(stackFileText) as { config: Record<string, unknown> };
     change(doc.config["goship:services"] as Array<Record<string, unknown>>);
     fs.writeFileSync(STACK_FILE, stringifyYaml(doc));
+}
+
+/** The stack's checkpoint as stored by the file backend (PULUMI_BACKEND_URL), gzipped or not. */
+function stateFileText(stackName: string): string {
+    const backend = (process.env.PULUMI_BACKEND_URL ?? "").replace(/^file:\/\//, "");
+    const base = path.join(backend, ".pulumi", "stacks", "goship", `${stackName}.json`);
+    if (fs.existsSync(base)) return fs.readFileSync(base, "utf8");
+    if (fs.existsSync(`${base}.gz`)) return zlib.gunzipSync(fs.readFileSync(`${base}.gz`)).toString("utf8");
+    throw new Error(`no state file for stack ${stackName} under ${backend}`);
 }
 
 async function freePort(): Promise<number> {
@@ -327,11 +339,45 @@ test("7c. bad config on a deployed stack fails before any change, naming the key
     assert.equal(stateAfter, stateBefore, "the stack's state is unchanged");
 });
 
+test("7d. a secret env value reaches the pod's Secret but never the state, the CLI output, the stack file or rendered YAML", async () => {
+    const token = `e2e-token-${process.pid}-${Date.now()}`;
+    const encoded = Buffer.from(token).toString("base64");
+    writeStackConfig((services) => Object.assign(services[0], { secretEnv: { E2E_TOKEN: "e2eToken" } }));
+    await stack.setConfig("goship:e2eToken", { value: token, secret: true });
+    try {
+        const preview = await timed("7d. pulumi preview --diff with a secret env", () => runOperation(stack, "preview", { ...quiet, diff: true }));
+        const up = await timed("7d. pulumi up with a secret env", () => runOperation(stack, "up", { ...quiet, diff: true }));
+        // Not stack.exportStack(): the Automation API exports with --show-secrets.
+        const exported = run("pulumi", ["stack", "export", "--stack", "dev", "--cwd", repoRoot]);
+        const stateAtRest = stateFileText("dev");
+        const rendered = fs.mkdtempSync(path.join(os.tmpdir(), "goship-e2e-render-"));
+        const files = await renderStack("dev", rendered);
+        const places: Array<[string, string]> = [
+            ["preview output", preview.output],
+            ["up output", up.output],
+            ["`pulumi stack export`", exported],
+            ["state file at rest", stateAtRest],
+            ["stack file", fs.readFileSync(STACK_FILE, "utf8")],
+            ["rendered YAML", files.map((f) => fs.readFileSync(f, "utf8")).join("\n")],
+        ];
+        for (const [where, text] of places) {
+            assert.ok(!text.includes(token) && !text.includes(encoded), `the secret appears in the ${where}`);
+        }
+        fs.rmSync(rendered, { recursive: true, force: true });
+        const secret = kubectl.json(["-n", kube.namespace, "secret", `${service.name}-env`]);
+        assert.equal(Buffer.from(secret.data.E2E_TOKEN, "base64").toString("utf8"), token, "the cluster's Secret holds the value");
+        const env = deployment().spec.template.spec.containers[0].env as Array<{ name: string; value?: string; valueFrom?: unknown }>;
+        assert.deepEqual(env.find((e) => e.name === "E2E_TOKEN"), { name: "E2E_TOKEN", valueFrom: { secretKeyRef: { name: `${service.name}-env`, key: "E2E_TOKEN" } } });
+    } finally {
+        fs.writeFileSync(STACK_FILE, stackFileText);
+    }
+});
+
 test("8. pulumi destroy --yes leaves the cluster and the stack empty", async () => {
     await timed("8. pulumi destroy", () => runOperation(stack, "destroy", quiet));
     const state = (await stack.exportStack()).deployment as { resources?: unknown[] };
     assert.equal((state.resources ?? []).length, 0, "no resource left in the stack");
     assert.equal(kubectl.exists(["namespace", kube.namespace]), false, `namespace ${kube.namespace} is gone`);
-    const leftovers = kubectl.run(["get", "deployments,services,configmaps,serviceaccounts,poddisruptionbudgets,networkpolicies,horizontalpodautoscalers,priorityclasses", "-A", "-l", "app.kubernetes.io/managed-by=pulumi", "-o", "name"]).trim();
+    const leftovers = kubectl.run(["get", "deployments,services,configmaps,secrets,serviceaccounts,poddisruptionbudgets,networkpolicies,horizontalpodautoscalers,priorityclasses", "-A", "-l", "app.kubernetes.io/managed-by=pulumi", "-o", "name"]).trim();
     assert.equal(leftovers, "", "no goship object anywhere in the cluster");
 });

@@ -53,9 +53,13 @@ export async function renderStack(
     const project = scratchProject(stack, stackFile);
     const previousDir = process.cwd();
     const previousRender = process.env[RENDER_DIR_ENV];
+    // The kubernetes provider takes KUBECONFIG from its environment, and refuses a
+    // kubeconfig together with renderYamlToDirectory: rendering uses no cluster at all.
+    const previousKubeconfig = process.env.KUBECONFIG;
     try {
         process.chdir(project);
         process.env[RENDER_DIR_ENV] = target;
+        delete process.env.KUBECONFIG;
         const workspace = await LocalWorkspace.create({
             workDir: project,
             program,
@@ -66,6 +70,7 @@ export async function renderStack(
         await runOperation(s, "up", { onOutput });
     } finally {
         process.chdir(previousDir);
+        if (previousKubeconfig !== undefined) process.env.KUBECONFIG = previousKubeconfig;
         if (previousRender === undefined) delete process.env[RENDER_DIR_ENV];
         else process.env[RENDER_DIR_ENV] = previousRender;
         fs.rmSync(project, { recursive: true, force: true });
