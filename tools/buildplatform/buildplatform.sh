@@ -227,6 +227,20 @@ EOF
 
 bk_ready() { "$BUILDCTL" --addr "$BK_ADDR" debug workers >/dev/null 2>&1; }
 
+# await_ready NAME PID LOG SECONDS PIDFILE CHECK...: poll CHECK every 0.2 s until it
+# succeeds. Dies with LOG's tail if PID exits first (removing PIDFILE unless it is ""), or
+# when SECONDS pass.
+await_ready() {
+    local name=$1 pid=$2 logfile=$3 seconds=$4 pidfile=$5
+    shift 5
+    for _ in $(seq 1 $((seconds * 5))); do
+        "$@" && return 0
+        kill -0 "$pid" 2>/dev/null || { tail -20 "$logfile" >&2; [ -z "$pidfile" ] || rm -f "$pidfile"; die "$name exited"; }
+        sleep 0.2
+    done
+    "$@" || die "$name did not answer within ${seconds}s; see $logfile"
+}
+
 start_buildkitd() {
     if pid_ok "$BK_PID" "$BUILDKITD"; then
         if bk_ready; then log "buildkitd: already running (pid $(cat "$BK_PID"))"; return 0; fi
@@ -245,12 +259,7 @@ start_buildkitd() {
         --oci-worker-net=host </dev/null >>"$BK_LOG" 2>&1 9>&- &
     pid=$!
     echo "$pid" > "$BK_PID"
-    for _ in $(seq 1 150); do
-        bk_ready && break
-        kill -0 "$pid" 2>/dev/null || { tail -20 "$BK_LOG" >&2; rm -f "$BK_PID"; die "buildkitd exited"; }
-        sleep 0.2
-    done
-    bk_ready || die "buildkitd did not answer within 30s; see $BK_LOG"
+    await_ready buildkitd "$pid" "$BK_LOG" 30 "$BK_PID" bk_ready
     log "buildkitd: ready, pid $pid ($(since "$t0"))"
 }
 
@@ -307,12 +316,7 @@ start_registry() {
     setsid "$REG_BIN" serve "$REG_CONF" </dev/null >>"$REG_LOG" 2>&1 9>&- &
     pid=$!
     echo "$pid" > "$REG_PID"
-    for _ in $(seq 1 100); do
-        reg_ready && break
-        kill -0 "$pid" 2>/dev/null || { tail -20 "$REG_LOG" >&2; rm -f "$REG_PID"; die "registry exited"; }
-        sleep 0.2
-    done
-    reg_ready || die "registry did not answer within 20s; see $REG_LOG"
+    await_ready registry "$pid" "$REG_LOG" 20 "$REG_PID" reg_ready
     log "registry: ready, pid $pid ($(since "$t0"))"
 }
 
@@ -368,12 +372,8 @@ start_dockerd() {
         --bridge=none --iptables=false --ip6tables=false \
         </dev/null >>"$DD_LOG" 2>&1 9>&- &
     pid=$!
-    for _ in $(seq 1 300); do
-        dd_ready "$DD_HOST" && break
-        kill -0 "$pid" 2>/dev/null || { tail -20 "$DD_LOG" >&2; die "dockerd exited"; }
-        sleep 0.2
-    done
-    dd_ready "$DD_HOST" || die "dockerd did not answer within 60s; see $DD_LOG"
+    # dockerd owns its pid file: nothing to remove if it exits.
+    await_ready dockerd "$pid" "$DD_LOG" 60 "" dd_ready "$DD_HOST"
     [ "$(cat "$DD_PID" 2>/dev/null)" = "$pid" ] || die "dockerd pid file $DD_PID does not hold pid $pid"
     log "dockerd: ready, pid $pid ($(since "$t0"))"
 }
