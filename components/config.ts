@@ -435,15 +435,33 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
     return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-/**
- * Reads goship's keys from the stack's Pulumi config and validates them. The registry
- * password stays a secret Output and never enters the plain config object.
- */
-/** Secret config keys the services' secretEnv names, each required. */
-export function secretEnvKeys(config: StackConfig): Array<{ key: string; where: string }> {
-    return config.services.flatMap((s, i) => Object.entries(s.secretEnv).map(([name, key]) => ({ key, where: `services[${i}].secretEnv.${name}` })));
+/** A secret config key the stack needs, and the setting that needs it. */
+export interface RequiredSecret {
+    /** Key in goship's namespace, e.g. `registryPassword`. */
+    key: string;
+    /** The setting that needs it, e.g. `registry.username` or `services[0].secretEnv.API_TOKEN`. */
+    where: string;
 }
 
+/**
+ * Secret config keys the config needs: the generic registry's password when a username
+ * is set, and each key a service's secretEnv names.
+ */
+export function requiredSecrets(config: StackConfig): RequiredSecret[] {
+    const registry = config.registry?.type === "generic" && config.registry.username !== undefined ? [{ key: REGISTRY_PASSWORD_KEY, where: "registry.username" }] : [];
+    const env = config.services.flatMap((s, i) => Object.entries(s.secretEnv).map(([name, key]) => ({ key, where: `services[${i}].secretEnv.${name}` })));
+    return [...registry, ...env];
+}
+
+/** The error line for a required secret that is missing (or, with `problem`, stored wrongly). */
+export function missingSecretMessage({ key, where }: RequiredSecret, problem = "required by"): string {
+    return `${CONFIG_NAMESPACE}:${key}: ${problem} ${CONFIG_NAMESPACE}:${where}; run: pulumi config set --secret ${key} <value>`;
+}
+
+/**
+ * Reads goship's keys from the stack's Pulumi config and validates them. The registry
+ * password and secret env values stay secret Outputs and never enter the plain config object.
+ */
 export function readStackConfig(): { config: StackConfig; registryPassword?: pulumi.Output<string>; secrets: Record<string, pulumi.Output<string>> } {
     const pulumiConfig = new pulumi.Config(CONFIG_NAMESPACE);
     const raw: Record<string, unknown> = {};
@@ -452,21 +470,16 @@ export function readStackConfig(): { config: StackConfig; registryPassword?: pul
         if (value !== undefined) raw[key] = value;
     }
     const config = parseStackConfig(raw);
-    const password = pulumiConfig.getSecret(REGISTRY_PASSWORD_KEY);
-    if (config.registry?.type === "generic" && config.registry.username !== undefined && password === undefined) {
-        throw new ConfigError([
-            `${CONFIG_NAMESPACE}:${REGISTRY_PASSWORD_KEY}: required because ${CONFIG_NAMESPACE}:registry.username is set; run: pulumi config set --secret ${REGISTRY_PASSWORD_KEY} <password>`,
-        ]);
-    }
     const secrets: Record<string, pulumi.Output<string>> = {};
     const missing: string[] = [];
-    for (const { key, where } of secretEnvKeys(config)) {
-        const value = pulumiConfig.getSecret(key);
-        if (value === undefined) missing.push(`${CONFIG_NAMESPACE}:${key}: required by ${CONFIG_NAMESPACE}:${where}; run: pulumi config set --secret ${key} <value>`);
-        else secrets[key] = value;
+    for (const required of requiredSecrets(config)) {
+        const value = pulumiConfig.getSecret(required.key);
+        if (value === undefined) missing.push(missingSecretMessage(required));
+        else secrets[required.key] = value;
     }
     if (missing.length > 0) throw new ConfigError([...new Set(missing)]);
-    return { config, registryPassword: password, secrets };
+    const { [REGISTRY_PASSWORD_KEY]: registryPassword, ...secretEnv } = secrets;
+    return { config, registryPassword, secrets: secretEnv };
 }
 
 function readObject(cfg: pulumi.Config, key: string): unknown {

@@ -38,7 +38,7 @@ const CASES: [string, (c: Config) => void, RegExp][] = [
     ["kubeconfig file missing", (c) => (c["goship:kubernetes"] = { kubeconfig: ".goship/missing", namespace: "goship-dev" }), /goship:kubernetes\.kubeconfig: .*\.goship\/missing does not exist/],
     ["kubeconfig context missing", (c) => (c["goship:kubernetes"] = { kubeconfig: ".goship/kubeconfig", context: "prod", namespace: "goship-dev" }), /goship:kubernetes\.context: "prod" is not in .*; use one of: goship/],
     ["secret env whose secret config key is not set", (c) => (service(c).secretEnv = { API_TOKEN: "apiToken" }), /goship:apiToken: required by goship:services\[0\]\.secretEnv\.API_TOKEN; run: pulumi config set --secret apiToken/],
-    ["registry username without the password secret", (c) => (c["goship:registry"] = { type: "generic", server: "127.0.0.1:5000", username: "ci" }), /goship:registryPassword: required because goship:registry\.username is set; run: pulumi config set --secret registryPassword/],
+    ["registry username without the password secret", (c) => (c["goship:registry"] = { type: "generic", server: "127.0.0.1:5000", username: "ci" }), /goship:registryPassword: required by goship:registry\.username; run: pulumi config set --secret registryPassword/],
     ["services not a list", (c) => (c["goship:services"] = "hello"), /goship:services: /],
 ];
 

@@ -12,8 +12,8 @@
  * buildx and kubeconfig settings) comes from tools/local/local.sh.
  */
 import * as path from "path";
-import { CommandError, LocalWorkspace, OutputMap, Stack } from "@pulumi/pulumi/automation";
-import { CONFIG_KEYS, CONFIG_NAMESPACE, ConfigError, parseStackConfig, secretEnvKeys } from "../../components/config";
+import { CommandError, ConfigMap, LocalWorkspace, OutputMap, Stack } from "@pulumi/pulumi/automation";
+import { CONFIG_KEYS, CONFIG_NAMESPACE, ConfigError, missingSecretMessage, parseStackConfig, requiredSecrets } from "../../components/config";
 import program = require("../../index");
 
 /** The repository root: this file is compiled to <repo>/.build/tools/local/. */
@@ -70,7 +70,11 @@ export async function openStack(stackName: string): Promise<Stack> {
  * messages (ConfigError: one line per key and fix) and nothing registered.
  */
 export async function checkStackConfig(stack: Stack): Promise<void> {
-    const all = await stack.getAllConfig();
+    checkConfigMap(await stack.getAllConfig());
+}
+
+/** checkStackConfig's checks on the stack's config as the Automation API returns it. */
+export function checkConfigMap(all: ConfigMap): void {
     const raw: Record<string, unknown> = {};
     for (const key of CONFIG_KEYS) {
         const entry = all[`${CONFIG_NAMESPACE}:${key}`];
@@ -82,12 +86,12 @@ export async function checkStackConfig(stack: Stack): Promise<void> {
         }
     }
     const config = parseStackConfig(raw);
-    // Secret env values must exist and be stored encrypted: a plain value would sit in the
-    // stack file in clear text.
-    const problems = secretEnvKeys(config).flatMap(({ key, where }) => {
-        const entry = all[`${CONFIG_NAMESPACE}:${key}`];
-        if (entry === undefined) return [`${CONFIG_NAMESPACE}:${key}: required by ${CONFIG_NAMESPACE}:${where}; run: pulumi config set --secret ${key} <value>`];
-        if (!entry.secret) return [`${CONFIG_NAMESPACE}:${key}: stored in plain text but used as a secret by ${CONFIG_NAMESPACE}:${where}; run: pulumi config set --secret ${key} <value>`];
+    // The registry password and secret env values must exist and be stored encrypted: a
+    // plain value would sit in the stack file in clear text.
+    const problems = requiredSecrets(config).flatMap((required) => {
+        const entry = all[`${CONFIG_NAMESPACE}:${required.key}`];
+        if (entry === undefined) return [missingSecretMessage(required)];
+        if (!entry.secret) return [missingSecretMessage(required, "stored in plain text but used as a secret by")];
         return [];
     });
     if (problems.length > 0) throw new ConfigError([...new Set(problems)]);
