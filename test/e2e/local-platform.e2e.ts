@@ -18,7 +18,7 @@ import { openStack, repoRoot, runOperation, RunResult } from "../../tools/local/
 import { renderStack } from "../../tools/local/render";
 import { docker, Kubectl, run } from "./support/commands";
 import * as zlib from "zlib";
-import { elfArchitecture, ImageConfig, Index, Manifest, parseDigestRef, Registry } from "./support/registry";
+import { elfArchitecture, ImageConfig, Index, Login, Manifest, parseDigestRef, Registry } from "./support/registry";
 
 const STACK_FILE = path.join(repoRoot, "Pulumi.dev.yaml");
 const stackFileText = fs.readFileSync(STACK_FILE, "utf8");
@@ -83,10 +83,20 @@ function replicaSets(): Array<{ image: string; desired: number; ready: number; n
     }));
 }
 
-function writeStackConfig(change: (services: Array<Record<string, unknown>>) => void): void {
+/** Rewrites the dev stack file from its committed text: CHANGE edits the first service and/or the config. */
+function writeStackConfig(change: (service: Record<string, unknown>, config: Record<string, unknown>) => void): void {
     const doc = parseYaml(stackFileText) as { config: Record<string, unknown> };
-    change(doc.config["goship:services"] as Array<Record<string, unknown>>);
+    change((doc.config["goship:services"] as Array<Record<string, unknown>>)[0], doc.config);
     fs.writeFileSync(STACK_FILE, stringifyYaml(doc));
+}
+
+/** The local platform's registry that requires a login (tools/buildplatform), from local.env. */
+function loginRegistry(): Login & { server: string } {
+    const server = process.env.GOSHIP_LOGIN_REGISTRY;
+    const username = process.env.GOSHIP_LOGIN_REGISTRY_USER;
+    const passwordFile = process.env.GOSHIP_LOGIN_REGISTRY_PASSWORD_FILE;
+    assert.ok(server && username && passwordFile, "GOSHIP_LOGIN_REGISTRY* not set: run the e2e through test/e2e/run.sh (it loads .goship/local.env)");
+    return { server, username, password: fs.readFileSync(passwordFile, "utf8").trim() };
 }
 
 /** The stack's checkpoint as stored by the file backend (PULUMI_BACKEND_URL), gzipped or not. */
@@ -285,7 +295,7 @@ test("7. a release whose pods never become ready fails within the rollout timeou
     const before = deployment();
     const goodRef = before.spec.template.spec.containers[0].image as string;
     // kwok's stage tools/cluster/stages/pod-not-ready.yaml holds pods with this annotation unready.
-    writeStackConfig((services) => Object.assign(services[0], { podAnnotations: { "goship.dev/kwok-ready": "false" }, rolloutTimeoutSeconds: timeoutSeconds }));
+    writeStackConfig((svc) => Object.assign(svc, { podAnnotations: { "goship.dev/kwok-ready": "false" }, rolloutTimeoutSeconds: timeoutSeconds }));
     const start = Date.now();
     let failure: unknown;
     await timed("7a. pulumi up of a broken release (expected to fail)", async () => {
@@ -320,7 +330,7 @@ test("7. a release whose pods never become ready fails within the rollout timeou
 test("7c. bad config on a deployed stack fails before any change, naming the key; the deployment is untouched", async () => {
     const before = deployment();
     const stateBefore = JSON.stringify(((await stack.exportStack()).deployment as { resources: unknown[] }).resources);
-    writeStackConfig((services) => Object.assign(services[0], { timezone: { zone: "Mars/Olympus_Mons" } }));
+    writeStackConfig((svc) => Object.assign(svc, { timezone: { zone: "Mars/Olympus_Mons" } }));
     let failure: unknown;
     await timed("7c. pulumi up with an unknown time zone (expected to fail)", async () => {
         try {
@@ -339,31 +349,62 @@ test("7c. bad config on a deployed stack fails before any change, naming the key
     assert.equal(stateAfter, stateBefore, "the stack's state is unchanged");
 });
 
-test("7d. a secret env value reaches the pod's Secret but never the state, the CLI output, the stack file or rendered YAML", async () => {
+test("7d. a registry password and a secret env value reach what needs them but never the state, the CLI output, the stack file or rendered YAML", async () => {
+    const login = loginRegistry();
     const token = `e2e-token-${process.pid}-${Date.now()}`;
-    const encoded = Buffer.from(token).toString("base64");
-    writeStackConfig((services) => Object.assign(services[0], { secretEnv: { E2E_TOKEN: "e2eToken" } }));
+    // Push to the registry that requires a login; the base image still comes from the
+    // anonymous one.
+    writeStackConfig((svc, config) => {
+        Object.assign(svc, { secretEnv: { E2E_TOKEN: "e2eToken" } });
+        Object.assign(config["goship:registry"] as Record<string, unknown>, { server: login.server, username: login.username });
+    });
     await stack.setConfig("goship:e2eToken", { value: token, secret: true });
+    await stack.setConfig("goship:registryPassword", { value: login.password, secret: true });
     try {
-        const preview = await timed("7d. pulumi preview --diff with a secret env", () => runOperation(stack, "preview", { ...quiet, diff: true }));
-        const up = await timed("7d. pulumi up with a secret env", () => runOperation(stack, "up", { ...quiet, diff: true }));
+        const preview = await timed("7d. pulumi preview --diff with a registry login and a secret env", () => runOperation(stack, "preview", { ...quiet, diff: true }));
+        const up = await timed("7d. pulumi up with a registry login and a secret env", () => runOperation(stack, "up", { ...quiet, diff: true }));
+        const ref = imageRef(up);
+        assert.ok(ref.startsWith(`${login.server}/`), `the image went to the login registry: ${ref}`);
+        assertRolledOut(ref);
+        const { registry, repository, digest } = parseDigestRef(ref);
+        assert.equal(await new Registry(registry).status(`${repository}/manifests/${digest}`), 401, "the registry refuses an anonymous read");
+        assert.equal((await new Registry(registry, login).manifest<Index>(repository, digest)).digest, digest, "and serves the index to the login");
+
         // Not stack.exportStack(): the Automation API exports with --show-secrets.
         const exported = run("pulumi", ["stack", "export", "--stack", "dev", "--cwd", repoRoot]);
-        const stateAtRest = stateFileText("dev");
         const rendered = fs.mkdtempSync(path.join(os.tmpdir(), "goship-e2e-render-"));
         const files = await renderStack("dev", rendered);
         const places: Array<[string, string]> = [
             ["preview output", preview.output],
             ["up output", up.output],
             ["`pulumi stack export`", exported],
-            ["state file at rest", stateAtRest],
+            ["state file at rest", stateFileText("dev")],
             ["stack file", fs.readFileSync(STACK_FILE, "utf8")],
             ["rendered YAML", files.map((f) => fs.readFileSync(f, "utf8")).join("\n")],
         ];
-        for (const [where, text] of places) {
-            assert.ok(!text.includes(token) && !text.includes(encoded), `the secret appears in the ${where}`);
-        }
         fs.rmSync(rendered, { recursive: true, force: true });
+        // Each secret as written, base64-encoded (Secret data) and as a Docker config's
+        // `auth` (base64 of user:password).
+        const forms: Array<[string, string]> = [
+            ["the secret env value", token],
+            ["the secret env value (base64)", Buffer.from(token).toString("base64")],
+            ["the registry password", login.password],
+            ["the registry password (base64)", Buffer.from(login.password).toString("base64")],
+            ["the registry login (base64 user:password)", Buffer.from(`${login.username}:${login.password}`).toString("base64")],
+        ];
+        for (const [where, text] of places) {
+            for (const [what, form] of forms) assert.ok(!text.includes(form), `${what} appears in the ${where}`);
+        }
+        // The state does hold the password, encrypted (so the search above looked where it is).
+        const SECRET_SIG = "4dabf18193072939515e22adb298388d"; // Pulumi's marker for a secret value
+        const images = (JSON.parse(exported) as { deployment: { resources: Array<{ type: string; inputs?: { registries?: Array<{ password?: Record<string, string> }> } }> } }).deployment.resources.filter(
+            (r) => r.type === "docker-build:index:Image",
+        );
+        assert.ok(images.length > 0, "the state has the images");
+        for (const image of images) {
+            const password = image.inputs?.registries?.[0]?.password;
+            assert.ok(password?.[SECRET_SIG] && password.ciphertext, `the image's registry password is stored as a ciphertext: ${JSON.stringify(password)}`);
+        }
         const secret = kubectl.json(["-n", kube.namespace, "secret", `${service.name}-env`]);
         assert.equal(Buffer.from(secret.data.E2E_TOKEN, "base64").toString("utf8"), token, "the cluster's Secret holds the value");
         const env = deployment().spec.template.spec.containers[0].env as Array<{ name: string; value?: string; valueFrom?: unknown }>;

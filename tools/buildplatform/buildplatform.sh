@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Local BUILD platform for goship: BuildKit daemon (buildx remote builder "goship"), a
-# registry on 127.0.0.1:5000, the Go builder base image (made without pulling anything) and
-# a Docker engine to run the built images (one already running, else our own dockerd).
+# registry on 127.0.0.1:5000 and one that requires a login on 127.0.0.1:5001, the Go builder
+# base image (made without pulling anything) and a Docker engine to run the built images
+# (one already running, else our own dockerd).
 #
 #   buildplatform.sh build    only build buildkitd and buildctl (when missing)
 #   buildplatform.sh up       provision and start everything (idempotent; fast when warm)
@@ -35,11 +36,13 @@ BK_LOG="$BK_DIR/buildkitd.log"
 BK_CONF="$BK_DIR/buildkitd.toml"
 REG_DIR="$STATE/registry"
 REG_PID="$REG_DIR/registry.pid"
-REG_LOG="$REG_DIR/registry.log"
-REG_CONF="$REG_DIR/config.yml"
 REG_BIN=/usr/bin/docker-registry
 # HTTPS with a private CA (registry-tls.sh explains why a loopback registry needs TLS).
 REG_TLS="$REG_DIR/tls"
+# The login registry: same binary and certificate, its own storage, htpasswd users.
+LOGIN_REG_DIR="$STATE/registry-login"
+LOGIN_REG_PID="$LOGIN_REG_DIR/registry.pid"
+LOGIN_REG_PASSWORD="$LOGIN_REG_DIR/password"
 DD_DIR="$STATE/dockerd"
 DD_SOCK="$DD_DIR/docker.sock"
 DD_HOST="unix://$DD_SOCK"
@@ -72,7 +75,8 @@ need_root() { [ "$(id -u)" = 0 ] || die "run as root (buildkitd's OCI worker, de
 pkg_installed() { [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]; }
 
 ensure_packages() { # ensure_packages [EXTRA_PACKAGE...]
-    local want=(runc docker-registry debootstrap ca-certificates curl iproute2 util-linux tar "$@") missing=() p
+    # apache2-utils: htpasswd, for the login registry's bcrypt password file.
+    local want=(runc docker-registry apache2-utils debootstrap ca-certificates curl iproute2 util-linux tar "$@") missing=() p
     for p in "${want[@]}"; do pkg_installed "$p" || missing+=("$p"); done
     [ "${#missing[@]}" = 0 ] && return 0
     log "apt-get install ${missing[*]}"
@@ -216,13 +220,19 @@ root = "$BK_DIR/root"
 [worker.containerd]
   enabled = false
 
-# The local registry speaks HTTPS with goship's private CA (registry-tls.sh). http = false
+# The local registries speak HTTPS with goship's private CA (registry-tls.sh). http = false
 # is needed: BuildKit's resolver speaks plain HTTP to 127.0.0.1 unless told otherwise.
-[registry."$REGISTRY_ADDR"]
-  http = false
-  ca = ["$REG_TLS/ca.pem"]
+$(registry_toml "$REG_TLS/ca.pem")
 EOF
     mv "$BK_CONF.tmp" "$BK_CONF"
+}
+
+# registry_toml CA: BuildKit's registry settings for both local registries.
+registry_toml() {
+    local addr
+    for addr in "$REGISTRY_ADDR" "$LOGIN_REGISTRY_ADDR"; do
+        printf '[registry."%s"]\n  http = false\n  ca = ["%s"]\n' "$addr" "$1"
+    done
 }
 
 bk_ready() { "$BUILDCTL" --addr "$BK_ADDR" debug workers >/dev/null 2>&1; }
@@ -243,8 +253,19 @@ await_ready() {
 
 start_buildkitd() {
     if pid_ok "$BK_PID" "$BUILDKITD"; then
-        if bk_ready; then log "buildkitd: already running (pid $(cat "$BK_PID"))"; return 0; fi
-        die "buildkitd pid $(cat "$BK_PID") is alive but not answering on $BK_ADDR; see $BK_LOG or run down"
+        # buildkitd reads its config only at start: restart it when this version of the
+        # script writes a different one (e.g. a registry was added).
+        local current
+        current=$(cat "$BK_CONF" 2>/dev/null || true)
+        write_buildkitd_config
+        if [ "$current" != "$(cat "$BK_CONF")" ]; then
+            log "buildkitd: config changed, restarting"
+            stop_pid buildkitd "$BK_PID" "$BUILDKITD"
+        elif bk_ready; then
+            log "buildkitd: already running (pid $(cat "$BK_PID"))"; return 0
+        else
+            die "buildkitd pid $(cat "$BK_PID") is alive but not answering on $BK_ADDR; see $BK_LOG or run down"
+        fi
     fi
     rm -f "$BK_PID"
     [ ${#BK_SOCK} -lt 100 ] || die "socket path too long for a unix socket: $BK_SOCK"
@@ -265,9 +286,13 @@ start_buildkitd() {
 
 # ---------------------------------------------------------------- registry
 
+# write_registry_config DIR ADDR [HTPASSWD]: DIR/config.yml for a registry on ADDR, storage
+# in DIR/storage; with HTPASSWD, every request needs a login.
 write_registry_config() {
-    mkdir -p "$REG_DIR/storage"
-    cat > "$REG_CONF.tmp" <<EOF
+    local dir=$1 addr=$2 htpasswd=${3:-}
+    mkdir -p "$dir/storage"
+    {
+        cat <<EOF
 # Written by tools/buildplatform/buildplatform.sh; rewritten on every up.
 version: 0.1
 log:
@@ -276,14 +301,14 @@ log:
     disabled: true
 storage:
   filesystem:
-    rootdirectory: $REG_DIR/storage
+    rootdirectory: $dir/storage
   delete:
     enabled: true
   cache:
     blobdescriptor: inmemory
 http:
   # Loopback only; no debug listener is configured.
-  addr: $REGISTRY_ADDR
+  addr: $addr
   tls:
     certificate: $REG_TLS/server.pem
     key: $REG_TLS/server.key
@@ -295,29 +320,51 @@ health:
     interval: 10s
     threshold: 3
 EOF
-    mv "$REG_CONF.tmp" "$REG_CONF"
+        [ -z "$htpasswd" ] || printf 'auth:\n  htpasswd:\n    realm: goship-local\n    path: %s\n' "$htpasswd"
+    } > "$dir/config.yml.tmp"
+    mv "$dir/config.yml.tmp" "$dir/config.yml"
 }
 
-reg_ready() { [ "$(rcurl -o /dev/null -w '%{http_code}' "https://$REGISTRY_ADDR/v2/" 2>/dev/null)" = 200 ]; }
+# reg_answers ADDR CODE: https://ADDR/v2/ answers CODE (200 anonymous, 401 login).
+reg_answers() { [ "$(rcurl -o /dev/null -w '%{http_code}' "https://$1/v2/" 2>/dev/null)" = "$2" ]; }
+reg_ready() { reg_answers "$REGISTRY_ADDR" 200; }
+login_reg_ready() { reg_answers "$LOGIN_REGISTRY_ADDR" 401; }
 
+# start_registry NAME DIR ADDR READY_CHECK [HTPASSWD]
 start_registry() {
-    if pid_ok "$REG_PID" "$REG_BIN"; then
-        if reg_ready; then log "registry: already running (pid $(cat "$REG_PID"))"; return 0; fi
-        die "registry pid $(cat "$REG_PID") is alive but https://$REGISTRY_ADDR/v2/ does not answer; see $REG_LOG"
+    local name=$1 dir=$2 addr=$3 ready=$4 htpasswd=${5:-}
+    local pidfile="$dir/registry.pid" logfile="$dir/registry.log"
+    if pid_ok "$pidfile" "$REG_BIN"; then
+        if "$ready"; then log "$name: already running (pid $(cat "$pidfile"))"; return 0; fi
+        die "$name pid $(cat "$pidfile") is alive but https://$addr/v2/ does not answer as expected; see $logfile"
     fi
-    rm -f "$REG_PID"
+    rm -f "$pidfile"
     local other
-    other=$(port_owner "$REGISTRY_ADDR")
-    [ -z "$other" ] || die "port ${REGISTRY_ADDR##*:} is already taken by pid $other ($(readlink -f /proc/"$other"/exe 2>/dev/null)); not ours, not touching it"
-    write_registry_config
+    other=$(port_owner "$addr")
+    [ -z "$other" ] || die "port ${addr##*:} is already taken by pid $other ($(readlink -f /proc/"$other"/exe 2>/dev/null)); not ours, not touching it"
+    write_registry_config "$dir" "$addr" "$htpasswd"
     local t0 pid
     t0=$(now)
-    log "registry: starting on $REGISTRY_ADDR"
-    setsid "$REG_BIN" serve "$REG_CONF" </dev/null >>"$REG_LOG" 2>&1 9>&- &
+    log "$name: starting on $addr"
+    setsid "$REG_BIN" serve "$dir/config.yml" </dev/null >>"$logfile" 2>&1 9>&- &
     pid=$!
-    echo "$pid" > "$REG_PID"
-    await_ready registry "$pid" "$REG_LOG" 20 "$REG_PID" reg_ready
-    log "registry: ready, pid $pid ($(since "$t0"))"
+    echo "$pid" > "$pidfile"
+    await_ready "$name" "$pid" "$logfile" 20 "$pidfile" "$ready"
+    log "$name: ready, pid $pid ($(since "$t0"))"
+}
+
+# The login registry's password: random, made once per state dir, readable by root only;
+# htpasswd holds its bcrypt hash.
+make_login() {
+    mkdir -p "$LOGIN_REG_DIR"
+    if [ ! -s "$LOGIN_REG_PASSWORD" ]; then
+        (umask 077; head -c 24 /dev/urandom | base64 | tr -d '/+=' > "$LOGIN_REG_PASSWORD")
+    fi
+    if [ ! -s "$LOGIN_REG_DIR/htpasswd" ] || [ "$LOGIN_REG_PASSWORD" -nt "$LOGIN_REG_DIR/htpasswd" ]; then
+        # -i: the password comes on stdin, never on a command line.
+        (umask 077; htpasswd -niB "$LOGIN_REGISTRY_USER" < "$LOGIN_REG_PASSWORD" > "$LOGIN_REG_DIR/htpasswd.tmp")
+        mv "$LOGIN_REG_DIR/htpasswd.tmp" "$LOGIN_REG_DIR/htpasswd"
+    fi
 }
 
 # ---------------------------------------------------------------- docker engine
@@ -395,7 +442,7 @@ write_buildx_instance() {
     # instance with Files cannot boot); BUILDX_BUILDER selects it for imagetools only,
     # since builds name their builder.
     local toml files
-    toml=$(printf '[registry."%s"]\n  http = false\n  ca = ["/etc/buildkit/registry-ca.pem"]\n' "$REGISTRY_ADDR")
+    toml=$(registry_toml /etc/buildkit/registry-ca.pem)
     files=$(printf '{"buildkitd.toml":"%s","registry-ca.pem":"%s"}' \
         "$(printf '%s\n' "$toml" | base64 -w0)" "$(base64 -w0 < "$REG_TLS/ca.pem")")
     printf '{"Name":"%s","Driver":"remote","Nodes":[{"Name":"%s0","Endpoint":"%s","Platforms":null,"DriverOpts":{},"Flags":null,"Files":%s}],"Dynamic":false}\n' \
@@ -418,6 +465,10 @@ export DOCKER_CONFIG=$DOCKER_CFG
 export BUILDKIT_HOST=$BK_ADDR
 export PATH=$BK_BIN:\$PATH
 export GOSHIP_REGISTRY=$REGISTRY_ADDR
+# The registry that requires a login; the password file is readable by root only.
+export GOSHIP_LOGIN_REGISTRY=$LOGIN_REGISTRY_ADDR
+export GOSHIP_LOGIN_REGISTRY_USER=$LOGIN_REGISTRY_USER
+export GOSHIP_LOGIN_REGISTRY_PASSWORD_FILE=$LOGIN_REG_PASSWORD
 export GOSHIP_BUILDER=$BUILDER_NAME
 export GOSHIP_BUILDER_IMAGE=$(base_ref "$BASE_GO_MINOR")
 # The registry's private CA: Go programs (pulumi and its providers, buildx) read the
@@ -574,7 +625,7 @@ cmd_up() {
     need_root
     local t0
     t0=$(now)
-    mkdir -p "$CACHE" "$STATE" "$BK_DIR" "$REG_DIR"
+    mkdir -p "$CACHE" "$STATE" "$BK_DIR" "$REG_DIR" "$LOGIN_REG_DIR"
     exec 9>"$STATE/.lock"
     flock -w 600 9 || die "another buildplatform.sh holds $STATE/.lock"
     # An engine already answering at the default address is used as is; else we run our own.
@@ -583,7 +634,9 @@ cmd_up() {
     if [ "$USE_DEFAULT_DOCKER" = 1 ]; then ensure_packages; else ensure_packages docker.io; fi
     build_buildkit
     "$HERE/registry-tls.sh" "$REG_TLS"
-    start_registry
+    start_registry registry "$REG_DIR" "$REGISTRY_ADDR" reg_ready
+    make_login
+    start_registry login-registry "$LOGIN_REG_DIR" "$LOGIN_REGISTRY_ADDR" login_reg_ready "$LOGIN_REG_DIR/htpasswd"
     start_buildkitd
     start_dockerd
     write_buildx_instance
@@ -607,6 +660,7 @@ cmd_down() {
     fi
     stop_pid buildkitd "$BK_PID" "$BUILDKITD"
     stop_pid registry "$REG_PID" "$REG_BIN"
+    stop_pid login-registry "$LOGIN_REG_PID" "$REG_BIN"
     log "down: stopped (cache $CACHE and state $STATE kept)"
 }
 
@@ -630,6 +684,13 @@ cmd_status() {
         else printf '%-12s %s\n' registry "pid $pid alive but NOT answering"; bad=1; fi
     else
         printf '%-12s %s\n' registry "STOPPED"; bad=1
+    fi
+    if pid_ok "$LOGIN_REG_PID" "$REG_BIN"; then
+        pid=$(cat "$LOGIN_REG_PID")
+        if login_reg_ready; then printf '%-12s %s\n' login-reg "running pid $pid, https://$LOGIN_REGISTRY_ADDR (login $LOGIN_REGISTRY_USER, password in $LOGIN_REG_PASSWORD)"
+        else printf '%-12s %s\n' login-reg "pid $pid alive but NOT asking for a login"; bad=1; fi
+    else
+        printf '%-12s %s\n' login-reg "STOPPED"; bad=1
     fi
     if own_dockerd_running; then
         pid=$(cat "$DD_PID")
@@ -657,7 +718,7 @@ cmd_status() {
         fi
     fi
     local pids="" f
-    for f in "$REG_PID" "$BK_PID" "$DD_PID" "$CTRD_PID"; do [ -s "$f" ] && pids+=" pid=$(cat "$f"),"; done
+    for f in "$REG_PID" "$LOGIN_REG_PID" "$BK_PID" "$DD_PID" "$CTRD_PID"; do [ -s "$f" ] && pids+=" pid=$(cat "$f"),"; done
     printf '%-12s %s\n' listeners "TCP listeners of our daemons: $(ss -Hltnp 2>/dev/null | awk -v p="$pids" 'BEGIN{n=split(p,a," ")} {for(i=1;i<=n;i++) if(index($0,a[i])){print $4; next}}' | paste -sd' ' -)"
     printf '%-12s %s\n' env "$ENV_FILE"
     return $bad

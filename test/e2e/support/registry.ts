@@ -44,11 +44,31 @@ export function parseDigestRef(ref: string): { registry: string; repository: str
     return { registry: m[1], repository: m[2], digest: m[3] };
 }
 
+/** A registry login (HTTP basic authentication, as distribution's htpasswd auth takes it). */
+export interface Login {
+    username: string;
+    password: string;
+}
+
 export class Registry {
-    constructor(private readonly host: string) {}
+    constructor(
+        private readonly host: string,
+        private readonly login?: Login,
+    ) {}
+
+    /** The HTTP status of GET /v2/PATH, e.g. 401 without a login the registry wants. */
+    async status(path: string, accept = MANIFEST_TYPES): Promise<number> {
+        return (await this.fetch(path, accept)).status;
+    }
+
+    private fetch(path: string, accept?: string): Promise<Response> {
+        const headers: Record<string, string> = accept ? { Accept: accept } : {};
+        if (this.login) headers.Authorization = `Basic ${Buffer.from(`${this.login.username}:${this.login.password}`).toString("base64")}`;
+        return fetch(`https://${this.host}/v2/${path}`, { headers });
+    }
 
     private async get(path: string, accept?: string): Promise<Response> {
-        const res = await fetch(`https://${this.host}/v2/${path}`, { headers: accept ? { Accept: accept } : {} });
+        const res = await this.fetch(path, accept);
         if (!res.ok) throw new Error(`GET ${path}: HTTP ${res.status} ${await res.text()}`);
         return res;
     }
