@@ -165,6 +165,9 @@ const imageSource = z
     .default({ source: "build" });
 
 const RESERVED_ENV = ["PORT", "TZ", "SERVICE_NAME"];
+/** Why a Windows pod cannot ask for a read-only root filesystem, and the fix. */
+export const WINDOWS_READ_ONLY_ROOT =
+    "Windows containers cannot have a read-only root filesystem (the API server rejects securityContext.readOnlyRootFilesystem on a pod whose spec.os.name is windows); remove the setting, or build for linux platforms";
 /** Pod template annotations goship sets itself (see GoDeployment). */
 export const RESERVED_POD_ANNOTATIONS = ["goship.dev/config-sha256"];
 /** A Kubernetes annotation key: optional DNS-subdomain prefix and '/', then a name of at most 63 characters. */
@@ -224,6 +227,10 @@ export const serviceSchema = z
         preStopSleepSeconds: z.int().min(0).max(120).default(5),
         rolloutTimeoutSeconds: z.int().min(30).max(3600).default(600),
         priorityClassName: z.string().optional(),
+        readOnlyRootFilesystem: z
+            .boolean()
+            .optional()
+            .describe("Linux: the root filesystem is read-only, /tmp a small emptyDir (default true; false lets the app write anywhere and the linters flag it). Not for Windows pods"),
     })
     .superRefine((s, ctx) => {
         for (const key of Object.keys(s.env)) {
@@ -266,6 +273,9 @@ export const serviceSchema = z
             }
             if (s.timezone.mode === "configMap") {
                 ctx.addIssue({ code: "custom", path: ["timezone", "mode"], message: "configMap mounts /etc/localtime, which Windows ignores; use mode embedded for Windows nodes" });
+            }
+            if (s.readOnlyRootFilesystem === true) {
+                ctx.addIssue({ code: "custom", path: ["readOnlyRootFilesystem"], message: WINDOWS_READ_ONLY_ROOT });
             }
         }
     });

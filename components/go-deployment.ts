@@ -2,7 +2,7 @@ import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { z } from "zod";
-import { autoscalingSchema, networkPolicySchema, parseArgument, probesSchema, resourcesSchema, timezoneSchema } from "./config";
+import { autoscalingSchema, networkPolicySchema, parseArgument, probesSchema, resourcesSchema, timezoneSchema, WINDOWS_READ_ONLY_ROOT } from "./config";
 import { DEFAULT_WINDOWS_IMAGE } from "./dockerfile";
 import { selectorLabels, standardLabels } from "./labels";
 import { NodeOs } from "./platforms";
@@ -46,6 +46,8 @@ export interface GoDeploymentArgs {
     terminationGracePeriodSeconds?: number;
     /** preStop sleep before SIGTERM, so endpoints drop the pod first (no shell needed). Default 5. */
     preStopSleepSeconds?: number;
+    /** Linux: read-only root filesystem with a small writable /tmp. Default true; Windows pods cannot have one (true throws). */
+    readOnlyRootFilesystem?: boolean;
     /** How long a rollout may take before `pulumi up` fails (also the progress deadline). Default 600. */
     rolloutTimeoutSeconds?: number;
     /** PriorityClass for the pods. Default none. */
@@ -89,6 +91,9 @@ export class GoDeployment extends pulumi.ComponentResource {
             throw new Error(`${name}.replicas: ${replicas} must be a whole number ≥ 1`);
         }
         const rolloutTimeoutSeconds = args.rolloutTimeoutSeconds ?? 600;
+        if (os === "windows" && args.readOnlyRootFilesystem === true) {
+            throw new Error(`${name}.readOnlyRootFilesystem: ${WINDOWS_READ_ONLY_ROOT}`);
+        }
 
         const namespace = pulumi.output(args.namespace);
         const selector = selectorLabels(name);
@@ -151,6 +156,7 @@ export class GoDeployment extends pulumi.ComponentResource {
             terminationGracePeriodSeconds: args.terminationGracePeriodSeconds ?? 30,
             preStopSleepSeconds: args.preStopSleepSeconds ?? 5,
             priorityClassName: args.priorityClassName,
+            readOnlyRootFilesystem: os === "linux" && (args.readOnlyRootFilesystem ?? true),
         });
 
         const deployment = new k8s.apps.v1.Deployment(

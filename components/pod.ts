@@ -41,6 +41,8 @@ export interface PodOptions {
     terminationGracePeriodSeconds: number;
     preStopSleepSeconds: number;
     priorityClassName?: string;
+    /** Linux only: the container's root filesystem is read-only (/tmp stays writable). */
+    readOnlyRootFilesystem: boolean;
 }
 
 /** The scratch space a read-only root filesystem still needs. */
@@ -117,7 +119,7 @@ export function renderPodTemplate(o: PodOptions): PodTemplateSpec {
                     // A sleep action needs no shell: the image has none. It lets endpoints
                     // drop the pod before the process gets SIGTERM.
                     lifecycle: o.preStopSleepSeconds > 0 ? { preStop: { sleep: { seconds: o.preStopSleepSeconds } } } : undefined,
-                    securityContext: containerSecurityContext(o.os),
+                    securityContext: containerSecurityContext(o.os, o.readOnlyRootFilesystem),
                     volumeMounts,
                 },
             ],

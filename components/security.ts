@@ -25,14 +25,17 @@ export function podSecurityContext(os: NodeOs): PodSecurityContext {
     return { ...identity(os), fsGroup: NONROOT_UID, seccompProfile: RUNTIME_DEFAULT_SECCOMP };
 }
 
-/** Container-level security context: no privilege, no capabilities, read-only root. */
-export function containerSecurityContext(os: NodeOs): SecurityContext {
+/**
+ * Container-level security context: no privilege, no capabilities, read-only root (unless
+ * the service opts out). Windows containers get only their identity.
+ */
+export function containerSecurityContext(os: NodeOs, readOnlyRootFilesystem = true): SecurityContext {
     if (os === "windows") return identity(os);
     return {
         ...identity(os),
         privileged: false,
         allowPrivilegeEscalation: false,
-        readOnlyRootFilesystem: true,
+        readOnlyRootFilesystem,
         capabilities: { drop: ["ALL"] },
         seccompProfile: RUNTIME_DEFAULT_SECCOMP,
     };

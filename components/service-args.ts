@@ -59,6 +59,7 @@ export function goServiceArgs(spec: ServiceSpec, ctx: StackContext): GoServiceAr
         networkPolicy: spec.networkPolicy,
         terminationGracePeriodSeconds: spec.terminationGracePeriodSeconds,
         preStopSleepSeconds: spec.preStopSleepSeconds,
+        readOnlyRootFilesystem: spec.readOnlyRootFilesystem,
         rolloutTimeoutSeconds: spec.rolloutTimeoutSeconds,
         priorityClassName: spec.priorityClassName ?? ctx.priorityClass?.name,
         // Pods naming a PriorityClass that does not exist yet are refused at admission.

@@ -32,6 +32,7 @@ const CASES: [string, (c: Config) => void, RegExp][] = [
     ["main pointing at a library package", (c) => (service(c).main = "./internal/server"), /goship:services\[0\]\.main: \.\/internal\/server is not a main package/],
     ["unknown platform", (c) => (service(c).platforms = ["linux/mips"]), /goship:services\[0\]\.platforms\[0\]: must be one of/],
     ["Windows platform with hostPath timezone", (c) => Object.assign(service(c), { platforms: ["windows/amd64"], timezone: { zone: "UTC", mode: "hostPath" } }), /timezone\.mode: hostPath .* use mode embedded/],
+    ["Windows platform with read-only root fs", (c) => Object.assign(service(c), { platforms: ["windows/amd64"], timezone: { zone: "UTC" }, readOnlyRootFilesystem: true }), /goship:services\[0\]\.readOnlyRootFilesystem: Windows containers cannot have a read-only root filesystem .*; remove the setting, or build for linux platforms/],
     ["registry URL malformed", (c) => (c["goship:registry"] = { type: "generic", server: "http://127.0.0.1:5000" }), /goship:registry\.server: must be a registry host\[:port\] without scheme/],
     ["duplicate service names", (c) => (c["goship:services"] = [service(c), { ...service(c) }]), /goship:services\[1\]\.name: "hello" is already used/],
     ["service name not a DNS label", (c) => (service(c).name = "hello.world"), /goship:services\[0\]\.name: must be a DNS label/],

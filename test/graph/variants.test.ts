@@ -74,6 +74,13 @@ test("Windows only: a nanoserver image and Windows pods with the build selector 
     assert.equal(pod.securityContext.runAsUser, undefined);
 });
 
+test("readOnlyRootFilesystem false: a Linux service may opt out of the read-only root, and only of that", async () => {
+    const defaults = podOf((await runStack("dev")).resources).containers[0].securityContext;
+    assert.equal(defaults.readOnlyRootFilesystem, true);
+    const writable = podOf((await runStack("dev", withService({ readOnlyRootFilesystem: false }))).resources).containers[0].securityContext;
+    assert.deepEqual(writable, { ...defaults, readOnlyRootFilesystem: false });
+});
+
 test("Linux and Windows in one GoImage: separate builds joined into one index", async () => {
     const run = await runStack("dev", withService({ platforms: ["linux/amd64", "linux/arm64", "windows/amd64"] }));
     const images = ofType(run.resources, "docker-build:index:Image");

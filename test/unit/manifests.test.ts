@@ -32,6 +32,7 @@ function podOptions(over: Partial<PodOptions> = {}): PodOptions {
         annotations: {},
         terminationGracePeriodSeconds: 30,
         preStopSleepSeconds: 5,
+        readOnlyRootFilesystem: true,
         ...over,
     };
 }
