@@ -23,17 +23,30 @@ export async function resolvePromotions(services: ServiceSpec[]): Promise<Record
         try {
             images = (await reference.getOutputDetails("images")).value;
         } catch (e) {
-            throw new Error(`${key}: cannot read stack ${upstream} (${(e as Error).message}); check the name (org/project/stack) and that the stack has been deployed`);
+            throw unreadableUpstream(key, upstream, (e as Error).message);
         }
-        const ref = (images as Record<string, unknown> | undefined)?.[spec.name];
-        if (typeof ref !== "string") {
-            const has = Object.keys((images as object | undefined) ?? {}).join(", ") || "none";
-            throw new Error(`${key}: stack ${upstream} exports no image for ${spec.name} (its images output has: ${has}); deploy ${spec.name} there first`);
-        }
-        if (!isPinnedByDigest(ref)) {
-            throw new Error(`${key}: stack ${upstream} exports "${ref}" for ${spec.name}, which is not pinned by digest; promote only repo@sha256:… references`);
-        }
-        refs[spec.name] = ref;
+        refs[spec.name] = promotedImage(key, upstream, spec.name, images);
     }
     return refs;
+}
+
+/**
+ * The image a promoted service takes from its upstream stack's `images` output; throws,
+ * naming KEY and the fix, when the service is missing there or not pinned by digest.
+ */
+export function promotedImage(key: string, upstream: string, serviceName: string, images: unknown): string {
+    const ref = (images as Record<string, unknown> | undefined)?.[serviceName];
+    if (typeof ref !== "string") {
+        const has = Object.keys((images as object | undefined) ?? {}).join(", ") || "none";
+        throw new Error(`${key}: stack ${upstream} exports no image for ${serviceName} (its images output has: ${has}); deploy ${serviceName} there first`);
+    }
+    if (!isPinnedByDigest(ref)) {
+        throw new Error(`${key}: stack ${upstream} exports "${ref}" for ${serviceName}, which is not pinned by digest; promote only repo@sha256:… references`);
+    }
+    return ref;
+}
+
+/** The error for an upstream stack that cannot be read. */
+export function unreadableUpstream(key: string, upstream: string, reason: string): Error {
+    return new Error(`${key}: cannot read stack ${upstream} (${reason}); check the name (org/project/stack) and that the stack has been deployed`);
 }

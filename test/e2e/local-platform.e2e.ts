@@ -47,6 +47,16 @@ async function timed<T>(name: string, fn: () => Promise<T>): Promise<T> {
     }
 }
 
+/** Runs FN, which must fail; returns what it threw. */
+async function expectFailure(what: string, fn: () => Promise<unknown>): Promise<unknown> {
+    try {
+        await fn();
+    } catch (err) {
+        return err;
+    }
+    assert.fail(`${what}: expected a failure, but it succeeded`);
+}
+
 const quiet = { onOutput: (t: string) => process.stdout.write(t.replace(/^/gm, "    | ")) };
 
 function imageRef(result: RunResult): string {
@@ -297,14 +307,7 @@ test("7. a release whose pods never become ready fails within the rollout timeou
     // kwok's stage tools/cluster/stages/pod-not-ready.yaml holds pods with this annotation unready.
     writeStackConfig((svc) => Object.assign(svc, { podAnnotations: { "goship.dev/kwok-ready": "false" }, rolloutTimeoutSeconds: timeoutSeconds }));
     const start = Date.now();
-    let failure: unknown;
-    await timed("7a. pulumi up of a broken release (expected to fail)", async () => {
-        try {
-            await runOperation(stack, "up", quiet);
-        } catch (err) {
-            failure = err;
-        }
-    });
+    const failure = await timed("7a. pulumi up of a broken release (expected to fail)", () => expectFailure("up of a broken release", () => runOperation(stack, "up", quiet)));
     const seconds = (Date.now() - start) / 1000;
     assert.ok(failure instanceof CommandError, `pulumi up must fail, got ${String(failure)}`);
     const message = String(failure);
@@ -327,26 +330,62 @@ test("7. a release whose pods never become ready fails within the rollout timeou
     assert.deepEqual(broken, [], "no unready ReplicaSet left running");
 });
 
-test("7c. bad config on a deployed stack fails before any change, naming the key; the deployment is untouched", async () => {
+/** One bad-input case: how it breaks the committed dev config, and what the refusal must say. */
+type BadInput = [name: string, change: (service: Record<string, unknown>, config: Record<string, unknown>) => void, expected: RegExp];
+
+// The issue's matrix (the mock tests' in test/graph/bad-config.test.ts run it through the
+// program), this time on the deployed stack through the runner: its preflight
+// (tools/local/preflight.ts: the program's own checks, the promotion source read with the
+// real CLI) refuses each before an operation starts.
+const BAD_INPUTS: BadInput[] = [
+    // Pulumi.yaml declares services and kubernetes as required: the CLI itself refuses.
+    ["empty config", (_s, c) => Object.keys(c).forEach((k) => delete c[k]), /goship:kubernetes: required .* missing from stack dev; set it in Pulumi\.dev\.yaml.*\n.*goship:services: required/],
+    ["unknown time zone", (s) => (s.timezone = { zone: "Mars/Olympus_Mons" }), /goship:services\[0\]\.timezone\.zone: unknown IANA time zone/],
+    ["privileged port", (s) => (s.port = 443), /goship:services\[0\]\.port: privileged ports need root/],
+    ["limits below requests", (s) => (s.resources = { requests: { cpu: "2" } }), /goship:services\[0\]\.resources\.limits\.cpu: limit 500m is below the request 2/],
+    ["replicas < 1", (s) => (s.replicas = 0), /goship:services\[0\]\.replicas: must be at least 1/],
+    ["missing Go module at the service path", (s) => (s.path = "services/nope"), /goship:services\[0\]\.path: no go\.mod in \S*services\/nope; point path at the Go module's directory/],
+    ["main package that does not exist", (s) => (s.main = "./cmd/nope"), /goship:services\[0\]\.main: \.\/cmd\/nope is not a main package .*; set main to the package of your command/],
+    ["unknown platform", (s) => (s.platforms = ["linux/mips"]), /goship:services\[0\]\.platforms\[0\]: must be one of/],
+    ["Windows platform with hostPath timezone", (s) => Object.assign(s, { platforms: ["windows/amd64"], timezone: { zone: "UTC", mode: "hostPath" } }), /goship:services\[0\]\.timezone\.mode: hostPath .*; use mode embedded/],
+    ["Windows platform with read-only root fs", (s) => Object.assign(s, { platforms: ["windows/amd64"], timezone: { zone: "UTC" }, readOnlyRootFilesystem: true }), /goship:services\[0\]\.readOnlyRootFilesystem: Windows containers cannot have a read-only root filesystem/],
+    ["registry URL malformed", (_s, c) => Object.assign(c["goship:registry"] as object, { server: "https://127.0.0.1:5000/v2" }), /goship:registry\.server: must be a registry host\[:port\] without scheme or path/],
+    ["promotion source stack missing", (s) => (s.image = { source: "promote", fromStack: "organization/goship/nope" }), /goship:services\[0\]\.image\.fromStack: cannot read stack organization\/goship\/nope .*; check the name/],
+    ["duplicate service names", (s, c) => (c["goship:services"] = [s, { ...s }]), /goship:services\[1\]\.name: "hello" is already used/],
+    ["service name not a DNS label", (s) => (s.name = "Hello_World"), /goship:services\[0\]\.name: must be a DNS label/],
+    ["kubeconfig file missing", (_s, c) => Object.assign(c["goship:kubernetes"] as object, { kubeconfig: ".goship/no-such-kubeconfig" }), /goship:kubernetes\.kubeconfig: \S*\.goship\/no-such-kubeconfig does not exist/],
+    ["kubeconfig context missing", (_s, c) => Object.assign(c["goship:kubernetes"] as object, { context: "prod" }), /goship:kubernetes\.context: "prod" is not in \S+; use one of: goship/],
+    ["secret env whose secret config key is not set", (s) => (s.secretEnv = { API_TOKEN: "apiToken" }), /goship:apiToken: required by goship:services\[0\]\.secretEnv\.API_TOKEN; run: pulumi config set --secret apiToken/],
+    ["registry username without the password secret", (_s, c) => Object.assign(c["goship:registry"] as object, { username: "ci" }), /goship:registryPassword: required by goship:registry\.username; run: pulumi config set --secret registryPassword/],
+];
+
+test("7c. bad input on the deployed stack: every case of the matrix fails at preview and at up, naming the key and the fix; nothing is registered or changed", async () => {
     const before = deployment();
     const stateBefore = JSON.stringify(((await stack.exportStack()).deployment as { resources: unknown[] }).resources);
-    writeStackConfig((svc) => Object.assign(svc, { timezone: { zone: "Mars/Olympus_Mons" } }));
-    let failure: unknown;
-    await timed("7c. pulumi up with an unknown time zone (expected to fail)", async () => {
-        try {
-            await runOperation(stack, "up", quiet);
-        } catch (err) {
-            failure = err;
+    await timed(`7c. ${BAD_INPUTS.length} bad inputs, each refused by preview and by up`, async () => {
+        for (const [name, change, expected] of BAD_INPUTS) {
+            writeStackConfig(change);
+            try {
+                for (const operation of ["preview", "up"] as const) {
+                    let output = "";
+                    const failure = await expectFailure(`${operation} with ${name}`, () =>
+                        runOperation(stack, operation, { onOutput: (t) => { output += t; quiet.onOutput(t); } }),
+                    );
+                    assert.ok(failure instanceof ConfigError, `${name}: ${operation} must be refused by the preflight, got ${String(failure)}`);
+                    assert.match(String(failure), expected, `${name}: ${operation}'s error names the key and the fix`);
+                    assert.equal(output, "", `${name}: the ${operation} never started, so nothing was registered`);
+                }
+            } finally {
+                fs.writeFileSync(STACK_FILE, stackFileText);
+            }
+            const stateAfter = JSON.stringify(((await stack.exportStack()).deployment as { resources: unknown[] }).resources);
+            assert.equal(stateAfter, stateBefore, `${name}: the stack's state is unchanged`);
         }
     });
-    fs.writeFileSync(STACK_FILE, stackFileText);
-    assert.ok(failure instanceof ConfigError, `pulumi up must be refused by the config check, got ${String(failure)}`);
-    assert.match(String(failure), /goship:services\[0\]\.timezone\.zone: unknown IANA time zone/);
     const after = deployment();
-    assert.equal(after.metadata.generation, before.metadata.generation, "the Deployment was not updated");
+    assert.equal(after.metadata.generation, before.metadata.generation, "the Deployment was never updated");
     assert.equal(after.spec.template.spec.containers[0].image, before.spec.template.spec.containers[0].image);
-    const stateAfter = JSON.stringify(((await stack.exportStack()).deployment as { resources: unknown[] }).resources);
-    assert.equal(stateAfter, stateBefore, "the stack's state is unchanged");
+    assertRolledOut(before.spec.template.spec.containers[0].image);
 });
 
 test("7d. a registry password and a secret env value reach what needs them but never the state, the CLI output, the stack file or rendered YAML", async () => {

@@ -12,8 +12,8 @@
  * buildx and kubeconfig settings) comes from tools/local/local.sh.
  */
 import * as path from "path";
-import { CommandError, ConfigMap, LocalWorkspace, OutputMap, Stack } from "@pulumi/pulumi/automation";
-import { CONFIG_KEYS, CONFIG_NAMESPACE, ConfigError, missingSecretMessage, parseStackConfig, requiredSecrets } from "../../components/config";
+import { CommandError, LocalWorkspace, OutputMap, Stack } from "@pulumi/pulumi/automation";
+import { preflight } from "./preflight";
 import program = require("../../index");
 
 /** The repository root: this file is compiled to <repo>/.build/tools/local/. */
@@ -63,40 +63,6 @@ export async function openStack(stackName: string): Promise<Stack> {
     return Stack.createOrSelect(stackName, workspace);
 }
 
-/**
- * Validates the stack's goship config before the CLI starts. The program validates it too,
- * but an inline program that throws leaves an unhandled rejection in this process (the SDK's
- * Stack resource, @pulumi/pulumi 3.245); checking here fails cleanly with the same
- * messages (ConfigError: one line per key and fix) and nothing registered.
- */
-export async function checkStackConfig(stack: Stack): Promise<void> {
-    checkConfigMap(await stack.getAllConfig());
-}
-
-/** checkStackConfig's checks on the stack's config as the Automation API returns it. */
-export function checkConfigMap(all: ConfigMap): void {
-    const raw: Record<string, unknown> = {};
-    for (const key of CONFIG_KEYS) {
-        const entry = all[`${CONFIG_NAMESPACE}:${key}`];
-        if (entry === undefined) continue;
-        try {
-            raw[key] = JSON.parse(entry.value);
-        } catch {
-            raw[key] = entry.value;
-        }
-    }
-    const config = parseStackConfig(raw);
-    // The registry password and secret env values must exist and be stored encrypted: a
-    // plain value would sit in the stack file in clear text.
-    const problems = requiredSecrets(config).flatMap((required) => {
-        const entry = all[`${CONFIG_NAMESPACE}:${required.key}`];
-        if (entry === undefined) return [missingSecretMessage(required)];
-        if (!entry.secret) return [missingSecretMessage(required, "stored in plain text but used as a secret by")];
-        return [];
-    });
-    if (problems.length > 0) throw new ConfigError([...new Set(problems)]);
-}
-
 /** One Pulumi operation on the stack; throws CommandError (with the CLI's output) on failure. */
 export async function runOperation(stack: Stack, operation: Operation, options: RunOptions = {}): Promise<RunResult> {
     let output = "";
@@ -107,7 +73,8 @@ export async function runOperation(stack: Stack, operation: Operation, options: 
     // The CLI's stderr (error messages) is streamed and kept too.
     const onError = onOutput;
     const common = { onOutput, onError, color: "never" as const, diff: options.diff ?? false };
-    if (operation === "preview" || operation === "up") await checkStackConfig(stack);
+    // The program's own checks, first, so bad input never starts the CLI (preflight.ts).
+    if (operation === "preview" || operation === "up") await preflight(stack, repoRoot);
     switch (operation) {
         case "preview": {
             const r = await stack.preview({ ...common, expectNoChanges: options.expectNoChanges ?? false });
