@@ -14,11 +14,15 @@ import { CONFIG_KEYS, CONFIG_NAMESPACE, ConfigError, missingSecretMessage, parse
 import { checkGoSource } from "../../components/preflight";
 import { checkKubeconfig } from "../../components/kubernetes";
 import { promotedImage, unreadableUpstream } from "../../components/promotion";
+import { renderModeFrom } from "../../components/render";
 
 /** Reads another stack's `images` output (throws when the stack cannot be read). */
 export type UpstreamImages = (stackName: string) => Promise<unknown>;
 
-/** Every check, on STACK's config, against the project in PROJECT_DIR. */
+/**
+ * Every check, on STACK's config, against the project in PROJECT_DIR. In render mode the
+ * program reads no kubeconfig and no upstream stack, and neither does this.
+ */
 export async function preflight(stack: Stack, projectDir: string): Promise<void> {
     let all: ConfigMap;
     try {
@@ -27,7 +31,9 @@ export async function preflight(stack: Stack, projectDir: string): Promise<void>
         throw requiredConfigError(String(err), stack.name) ?? err;
     }
     const config = checkConfigMap(all);
-    checkSources(config, projectDir);
+    checkGoSources(config, projectDir);
+    if (renderModeFrom()) return;
+    checkKubeconfigOf(config, projectDir);
     await checkPromotions(config, async (name) => (await stack.workspace.stackOutputs(name)).images?.value);
 }
 
@@ -56,12 +62,16 @@ export function checkConfigMap(all: ConfigMap): StackConfig {
     return config;
 }
 
-/** The services' Go modules and main packages, then the kubeconfig and its context. */
-export function checkSources(config: StackConfig, projectDir: string): void {
+/** The built services' Go modules, main packages and .dockerignore files. */
+export function checkGoSources(config: StackConfig, projectDir: string): void {
     const problems = config.services.flatMap((s, i) =>
         s.image.source === "build" ? checkGoSource({ key: `${CONFIG_NAMESPACE}:services[${i}]`, moduleDir: path.resolve(projectDir, s.path), main: s.main }) : [],
     );
     if (problems.length > 0) throw new ConfigError(problems);
+}
+
+/** The kubeconfig exists and has the context. */
+export function checkKubeconfigOf(config: StackConfig, projectDir: string): void {
     try {
         checkKubeconfig(config.kubernetes, projectDir);
     } catch (err) {
