@@ -17,12 +17,10 @@
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-REPO_ROOT="$(cd "$HERE/../.." && pwd)"
+# shellcheck source=../locations.sh
+. "$HERE/../locations.sh"
 # shellcheck source=versions.env
 . "$HERE/versions.env"
-
-CACHE="${GOSHIP_CACHE:-$HOME/.cache/goship}"
-STATE="${GOSHIP_STATE:-$REPO_ROOT/.goship}"
 export PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH"
 
 BK_BIN="$CACHE/bin/buildkit-$BUILDKIT_VERSION"
@@ -187,6 +185,23 @@ stop_pid() { # stop_pid NAME PIDFILE EXE
     rm -f "$pidf"
 }
 
+# launch LOG CMD...: start a daemon in the background ($! is its pid), in its own session
+# (the caller's terminal or job control cannot signal it), output appended to LOG, never
+# through a proxy to loopback, without the lock descriptor.
+launch() {
+    local logfile=$1
+    shift
+    NO_PROXY="${NO_PROXY:+$NO_PROXY,}127.0.0.1,localhost" no_proxy="${no_proxy:+$no_proxy,}127.0.0.1,localhost" \
+        setsid "$@" </dev/null >>"$logfile" 2>&1 9>&- &
+}
+
+# fresh_socket PATH: a unix socket path short enough to bind, with no stale socket on it.
+fresh_socket() {
+    [ ${#1} -lt 100 ] || die "socket path too long for a unix socket: $1"
+    [ -S "$1" ] && rm -f "$1"
+    return 0
+}
+
 port_owner() { # pid listening on TCP $1 (host:port), if any
     ss -Hltnp "sport = :${1##*:}" 2>/dev/null | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -1
 }
@@ -268,16 +283,12 @@ start_buildkitd() {
         fi
     fi
     rm -f "$BK_PID"
-    [ ${#BK_SOCK} -lt 100 ] || die "socket path too long for a unix socket: $BK_SOCK"
-    [ -S "$BK_SOCK" ] && rm -f "$BK_SOCK"
+    fresh_socket "$BK_SOCK"
     write_buildkitd_config
     local t0 pid
     t0=$(now)
     log "buildkitd: starting ($BK_ADDR)"
-    # setsid: own session, so the caller's terminal or job control cannot signal it.
-    NO_PROXY="${NO_PROXY:+$NO_PROXY,}127.0.0.1,localhost" no_proxy="${no_proxy:+$no_proxy,}127.0.0.1,localhost" \
-        setsid "$BUILDKITD" --config "$BK_CONF" --oci-worker=true --containerd-worker=false \
-        --oci-worker-net=host </dev/null >>"$BK_LOG" 2>&1 9>&- &
+    launch "$BK_LOG" "$BUILDKITD" --config "$BK_CONF" --oci-worker=true --containerd-worker=false --oci-worker-net=host
     pid=$!
     echo "$pid" > "$BK_PID"
     await_ready buildkitd "$pid" "$BK_LOG" 30 "$BK_PID" bk_ready
@@ -346,7 +357,7 @@ start_registry() {
     local t0 pid
     t0=$(now)
     log "$name: starting on $addr"
-    setsid "$REG_BIN" serve "$dir/config.yml" </dev/null >>"$logfile" 2>&1 9>&- &
+    launch "$logfile" "$REG_BIN" serve "$dir/config.yml"
     pid=$!
     echo "$pid" > "$pidfile"
     await_ready "$name" "$pid" "$logfile" 20 "$pidfile" "$ready"
@@ -405,19 +416,16 @@ start_dockerd() {
     # A containerd left behind by a killed dockerd: stop it; dockerd starts its own.
     if pid_ok "$CTRD_PID" "$CTRD_BIN"; then stop_pid containerd "$CTRD_PID" "$CTRD_BIN"; fi
     [ -x "$DD_BIN" ] || die "$DD_BIN missing (Debian docker.io)"
-    [ ${#DD_SOCK} -lt 100 ] || die "socket path too long for a unix socket: $DD_SOCK"
-    [ -S "$DD_SOCK" ] && rm -f "$DD_SOCK"
+    fresh_socket "$DD_SOCK"
     write_dockerd_config
     local t0 pid
     t0=$(now)
     log "dockerd: starting ($DD_HOST, --bridge=none --iptables=false --ip6tables=false)"
     # The unix socket is the only --host (no TCP). No bridge, no iptables rules: containers
     # run with --network host. dockerd writes the pid file itself (and removes it on exit).
-    NO_PROXY="${NO_PROXY:+$NO_PROXY,}127.0.0.1,localhost" no_proxy="${no_proxy:+$no_proxy,}127.0.0.1,localhost" \
-        setsid "$DD_BIN" --config-file "$DD_CONF" --host "$DD_HOST" \
+    launch "$DD_LOG" "$DD_BIN" --config-file "$DD_CONF" --host "$DD_HOST" \
         --data-root "$DD_DIR/root" --exec-root "$DD_EXEC" --pidfile "$DD_PID" \
-        --bridge=none --iptables=false --ip6tables=false \
-        </dev/null >>"$DD_LOG" 2>&1 9>&- &
+        --bridge=none --iptables=false --ip6tables=false
     pid=$!
     # dockerd owns its pid file: nothing to remove if it exits.
     await_ready dockerd "$pid" "$DD_LOG" 60 "" dd_ready "$DD_HOST"

@@ -12,8 +12,8 @@
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-REPO_ROOT="$(cd "$HERE/../.." && pwd)"
-STATE="${GOSHIP_STATE:-$REPO_ROOT/.goship}"
+# shellcheck source=../locations.sh
+. "$HERE/../locations.sh"
 [ -f "$STATE/env.sh" ] || { echo "no $STATE/env.sh: run tools/buildplatform/buildplatform.sh up" >&2; exit 1; }
 # shellcheck disable=SC1091
 . "$STATE/env.sh"
@@ -31,10 +31,10 @@ rcurl() { curl --noproxy '*' --cacert "$GOSHIP_REGISTRY_CA" -fsS --max-time 60 "
 accept=(-H 'Accept: application/vnd.oci.image.manifest.v1+json' -H 'Accept: application/vnd.docker.distribution.manifest.v2+json')
 
 # The Dockerfile exactly as goship renders it (compiled components in .build/).
-if [ ! -f "$REPO_ROOT/.build/components/dockerfile.js" ]; then
-    (cd "$REPO_ROOT" && PATH="$PWD/node_modules/.bin:$PATH" tsc -p tsconfig.json)
+if [ ! -f "$REPO/.build/components/dockerfile.js" ]; then
+    (cd "$REPO" && PATH="$PWD/node_modules/.bin:$PATH" tsc -p tsconfig.json)
 fi
-(cd "$REPO_ROOT" && node -e 'process.stdout.write(require("./.build/components/dockerfile").renderDockerfile({os:"linux",binaryName:"hello",main:"./cmd/hello",port:8080,builderImage:process.argv[1]}))' "$GOSHIP_BUILDER_IMAGE") > "$work/Dockerfile"
+(cd "$REPO" && node -e 'process.stdout.write(require("./.build/components/dockerfile").renderDockerfile({os:"linux",binaryName:"hello",main:"./cmd/hello",port:8080,builderImage:process.argv[1]}))' "$GOSHIP_BUILDER_IMAGE") > "$work/Dockerfile"
 
 if [ "$prune" = 1 ]; then
     t0=$(date +%s.%N)
@@ -50,7 +50,7 @@ for platform in "${platforms[@]}"; do
     [ "${SMOKE_NO_CACHE_IMPORT:-0}" = 1 ] && import=()
     t0=$(date +%s.%N)
     if ! buildctl build --progress=plain --frontend dockerfile.v0 \
-        --local context="$REPO_ROOT/app" --local dockerfile="$work" \
+        --local context="$REPO/app" --local dockerfile="$work" \
         --opt platform="$platform" --opt build-arg:VERSION="${SMOKE_VERSION:-smoke}" \
         "${import[@]}" --export-cache "type=registry,ref=$cache,mode=max" \
         --output "type=image,name=$GOSHIP_REGISTRY/goship/hello:$tag,push=true" > "$work/build-$arch.log" 2>&1; then

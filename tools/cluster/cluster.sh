@@ -22,12 +22,11 @@
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-REPO="$(cd "$HERE/../.." && pwd)"
+# shellcheck source=../locations.sh
+. "$HERE/../locations.sh"
 # shellcheck source=versions.env
 . "$HERE/versions.env"
 
-CACHE="${GOSHIP_CACHE:-$HOME/.cache/goship}"
-STATE="${GOSHIP_STATE:-$REPO/.goship}"
 KUBECONFIG_OUT="${GOSHIP_KUBECONFIG:-$STATE/kubeconfig}"
 BIN="$CACHE/bin/k8s-$KUBE_VERSION"
 BUILD="$CACHE/build"

@@ -13,10 +13,10 @@
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-REPO="$(cd "$HERE/../.." && pwd)"
+# shellcheck source=../locations.sh
+. "$HERE/../locations.sh"
+# shellcheck source=versions.env
 . "$HERE/versions.env"
-CACHE="${GOSHIP_CACHE:-$HOME/.cache/goship}"
-STATE="${GOSHIP_STATE:-$REPO/.goship}"
 export KUBECONFIG="${GOSHIP_KUBECONFIG:-$STATE/kubeconfig}"
 export KUBECACHEDIR="$STATE/cluster/kube-cache"
 K="$CACHE/bin/k8s-$KUBE_VERSION/kubectl"
