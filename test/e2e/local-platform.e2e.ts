@@ -1,8 +1,9 @@
 /**
  * End-to-end: the dev stack on the real local platform (tools/local/local.sh provision must
  * have run and its environment be loaded; test/e2e/run.sh does both). Real pulumi CLI,
- * real BuildKit and registry, a real API server with kwok nodes, Docker for the image run.
- * The steps depend on each other and run in order; each prints its seconds.
+ * real BuildKit and registries, a real API server with kwok nodes, Docker for the image run.
+ * The steps depend on each other and run in order; each prints its seconds. Step 9 renders
+ * staging and prod and dry-runs them on the same API server.
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -460,4 +461,44 @@ test("8. pulumi destroy --yes leaves the cluster and the stack empty", async () 
     assert.equal(kubectl.exists(["namespace", kube.namespace]), false, `namespace ${kube.namespace} is gone`);
     const leftovers = kubectl.run(["get", "deployments,services,configmaps,secrets,serviceaccounts,poddisruptionbudgets,networkpolicies,horizontalpodautoscalers,priorityclasses", "-A", "-l", "app.kubernetes.io/managed-by=pulumi", "-o", "name"]).trim();
     assert.equal(leftovers, "", "no goship object anywhere in the cluster");
+});
+
+test("9. staging and prod as rendered are accepted by the API server: strict field validation, admission, no warning", async () => {
+    await timed("9. server-side dry run of staging and prod", async () => {
+        for (const stackName of ["staging", "prod"]) {
+            const out = fs.mkdtempSync(path.join(os.tmpdir(), `goship-e2e-${stackName}-`));
+            try {
+                const files = await renderStack(stackName, out);
+                const namespaceFile = files.find((f) => path.basename(f).startsWith("v1-namespace-"));
+                assert.ok(namespaceFile, `${stackName} renders its Namespace`);
+                const namespace = (parseYaml(fs.readFileSync(namespaceFile, "utf8")) as { metadata: { name: string } }).metadata.name;
+                assert.equal(kubectl.exists(["namespace", namespace]), false, `namespace ${namespace} must not exist before the dry run`);
+                // A dry run of namespaced objects needs their namespace: the rendered one is
+                // created for real (with its Pod Security labels) and removed afterwards.
+                kubectl.run(["create", "-f", namespaceFile]);
+                try {
+                    const objects = files.filter((f) => f !== namespaceFile);
+                    const dryRun = kubectl.capture(["apply", "--dry-run=server", "--validate=strict", ...objects.flatMap((f) => ["-f", f])]);
+                    assert.equal(dryRun.status, 0, `${stackName}: the API server refuses:\n${dryRun.stderr}`);
+                    assert.equal(dryRun.stderr, "", `${stackName}: the API server warns`);
+                    assert.equal(dryRun.stdout.match(/\(server dry run\)$/gm)?.length, objects.length, `${stackName}: every object accepted:\n${dryRun.stdout}`);
+                    console.log(`[e2e]   ${stackName}: ${objects.length} objects + namespace ${namespace} accepted, no warning`);
+                    // The check is real: the same Deployment on the host network draws Pod
+                    // Security's warning, an unknown field a strict-validation error.
+                    const deploymentFile = objects.find((f) => path.basename(f).startsWith("apps_v1-deployment-"))!;
+                    const doc = parseYaml(fs.readFileSync(deploymentFile, "utf8")) as { spec: { template: { spec: { hostNetwork?: boolean; containers: Array<Record<string, unknown>> } } } };
+                    doc.spec.template.spec.hostNetwork = true;
+                    fs.writeFileSync(deploymentFile, stringifyYaml(doc));
+                    assert.match(kubectl.capture(["apply", "--dry-run=server", "--validate=strict", "-f", deploymentFile]).stderr, /would violate PodSecurity "restricted/);
+                    doc.spec.template.spec.containers[0].securityContxt = {};
+                    fs.writeFileSync(deploymentFile, stringifyYaml(doc));
+                    assert.match(kubectl.capture(["apply", "--dry-run=server", "--validate=strict", "-f", deploymentFile]).stderr, /unknown field "spec\.template\.spec\.containers\[0\]\.securityContxt"/);
+                } finally {
+                    kubectl.run(["delete", "namespace", namespace, "--timeout=60s"]);
+                }
+            } finally {
+                fs.rmSync(out, { recursive: true, force: true });
+            }
+        }
+    });
 });

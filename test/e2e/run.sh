@@ -2,7 +2,9 @@
 # End-to-end test of the local platform (README "Tests"): provisions whatever is missing
 # (tools/local/local.sh provision: pulumi + plugins, registry, BuildKit, dockerd, base image,
 # a kwok Kubernetes control plane), then runs the dev stack through up, a no-change preview,
-# a code change, a broken release, recovery and destroy (test/e2e/local-platform.e2e.ts).
+# a code change, a broken release, recovery, the bad-input matrix, secrets with a registry
+# login, and destroy, then dry-runs staging and prod on the API server
+# (test/e2e/local-platform.e2e.ts).
 # Every step prints its seconds. A step that cannot run here fails; none is skipped.
 set -euo pipefail
 cd "$(dirname "$0")/../.."

@@ -1,5 +1,5 @@
 /** kubectl and docker, run as child processes with their output returned or parsed. */
-import { execFileSync } from "child_process";
+import { execFileSync, spawnSync } from "child_process";
 
 export function run(command: string, args: string[], input?: string): string {
     try {
@@ -10,11 +10,23 @@ export function run(command: string, args: string[], input?: string): string {
     }
 }
 
+/** Runs COMMAND and returns its exit status, stdout and stderr, whatever the status. */
+export function capture(command: string, args: string[]): { status: number; stdout: string; stderr: string } {
+    const r = spawnSync(command, args, { encoding: "utf8", maxBuffer: 64 << 20 });
+    if (r.error) throw r.error;
+    return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
 export class Kubectl {
     constructor(private readonly kubeconfig: string, private readonly context: string) {}
 
     run(args: string[]): string {
         return run("kubectl", ["--kubeconfig", this.kubeconfig, "--context", this.context, ...args]);
+    }
+
+    /** kubectl ARGS with its status, stdout and stderr (warnings), whatever the status. */
+    capture(args: string[]): { status: number; stdout: string; stderr: string } {
+        return capture("kubectl", ["--kubeconfig", this.kubeconfig, "--context", this.context, ...args]);
     }
 
     /** `kubectl get … -o json`, parsed. */
