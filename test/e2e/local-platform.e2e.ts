@@ -3,7 +3,7 @@
  * have run and its environment be loaded; test/e2e/run.sh does both). Real pulumi CLI,
  * real BuildKit and registries, a real API server with kwok nodes, Docker for the image run.
  * The steps depend on each other and run in order; each prints its seconds. Step 9 renders
- * staging and prod and dry-runs them on the same API server.
+ * every stack and dry-runs it on the same API server.
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -463,9 +463,9 @@ test("8. pulumi destroy --yes leaves the cluster and the stack empty", async () 
     assert.equal(leftovers, "", "no goship object anywhere in the cluster");
 });
 
-test("9. staging and prod as rendered are accepted by the API server: strict field validation, admission, no warning", async () => {
-    await timed("9. server-side dry run of staging and prod", async () => {
-        for (const stackName of ["staging", "prod"]) {
+test("9. every stack as rendered is accepted by the API server: strict field validation, admission, no warning", async () => {
+    await timed("9. server-side dry run of dev, staging and prod", async () => {
+        for (const stackName of ["dev", "staging", "prod"]) {
             const out = fs.mkdtempSync(path.join(os.tmpdir(), `goship-e2e-${stackName}-`));
             try {
                 const files = await renderStack(stackName, out);

@@ -3,7 +3,7 @@
 # (tools/local/local.sh provision: pulumi + plugins, registry, BuildKit, dockerd, base image,
 # a kwok Kubernetes control plane), then runs the dev stack through up, a no-change preview,
 # a code change, a broken release, recovery, the bad-input matrix, secrets with a registry
-# login, and destroy, then dry-runs staging and prod on the API server
+# login, and destroy, then dry-runs every stack, rendered, on the API server
 # (test/e2e/local-platform.e2e.ts).
 # Every step prints its seconds. A step that cannot run here fails; none is skipped.
 set -euo pipefail
