@@ -357,6 +357,9 @@ const BAD_INPUTS: BadInput[] = [
     ["kubeconfig file missing", (_s, c) => Object.assign(c["goship:kubernetes"] as object, { kubeconfig: ".goship/no-such-kubeconfig" }), /goship:kubernetes\.kubeconfig: \S*\.goship\/no-such-kubeconfig does not exist/],
     ["kubeconfig context missing", (_s, c) => Object.assign(c["goship:kubernetes"] as object, { context: "prod" }), /goship:kubernetes\.context: "prod" is not in \S+; use one of: goship/],
     ["secret env whose secret config key is not set", (s) => (s.secretEnv = { API_TOKEN: "apiToken" }), /goship:apiToken: required by goship:services\[0\]\.secretEnv\.API_TOKEN; run: pulumi config set --secret apiToken/],
+    ["secret env value stored in plain text", (s, c) => ((s.secretEnv = { API_TOKEN: "apiToken" }), (c["goship:apiToken"] = "not-encrypted")), /goship:apiToken: stored in plain text but used as a secret by goship:services\[0\]\.secretEnv\.API_TOKEN; run: pulumi config set --secret apiToken/],
+    // The deployed dev stack exports images.hello only.
+    ["promotion source without the service", (s) => Object.assign(s, { name: "other", image: { source: "promote", fromStack: "organization/goship/dev" } }), /goship:services\[0\]\.image\.fromStack: stack organization\/goship\/dev exports no image for other \(its images output has: hello\); deploy other there first/],
     ["registry username without the password secret", (_s, c) => Object.assign(c["goship:registry"] as object, { username: "ci" }), /goship:registryPassword: required by goship:registry\.username; run: pulumi config set --secret registryPassword/],
 ];
 
