@@ -2,7 +2,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import {
-    ConfigError, GoService, checkGoSource, checkKubeconfig, goServiceArgs, kubernetesProvider, normalizeContextModes,
+    GoService, checkGoSources, checkKubeconfig, goServiceArgs, kubernetesProvider, normalizeContextModes,
     readStackConfig, resolvePromotions, sourceRevision, stackNamespace, stackPriorityClass,
     announceRender, renderModeFrom, renderedSecrets, renderedServices, renderingProvider,
 } from "./components";
@@ -20,10 +20,7 @@ export = async () => {
     if (render) announceRender(render);
     // Rendered YAML would carry Secrets in base64: render placeholders instead.
     const secrets = render ? renderedSecrets(stackSecrets) : stackSecrets;
-    const problems = config.services.flatMap((s, i) =>
-        s.image.source === "build" ? checkGoSource({ key: `goship:services[${i}]`, moduleDir: path.resolve(projectDir, s.path), main: s.main }) : [],
-    );
-    if (problems.length > 0) throw new ConfigError(problems);
+    checkGoSources(config.services, projectDir);
     for (const s of config.services.filter((s) => s.image.source === "build")) {
         const changed = normalizeContextModes(path.resolve(projectDir, s.path));
         if (changed.length > 0) pulumi.log.info(`goship: normalised file modes of ${changed.length} files in ${s.path} (umask-independent build context)`);

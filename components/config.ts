@@ -397,6 +397,19 @@ function formatPath(path: PropertyKey[], root = `${CONFIG_NAMESPACE}:`): string 
  * Validates raw config values (key without namespace → parsed YAML value) and returns the
  * typed config with defaults applied. Throws ConfigError naming each bad key.
  */
+/**
+ * Reads goship's keys (CONFIG_KEYS) with READ (undefined when unset) and validates them:
+ * one path for the program (Pulumi config) and the runner (the Automation API's config map).
+ */
+export function parseStackConfigFrom(read: (key: string) => unknown): StackConfig {
+    const raw: Record<string, unknown> = {};
+    for (const key of CONFIG_KEYS) {
+        const value = read(key);
+        if (value !== undefined) raw[key] = value;
+    }
+    return parseStackConfig(raw);
+}
+
 export function parseStackConfig(raw: Record<string, unknown>): StackConfig {
     if (Object.keys(raw).length === 0) {
         throw new ConfigError([
@@ -474,12 +487,7 @@ export function missingSecretMessage({ key, where }: RequiredSecret, problem = "
  */
 export function readStackConfig(): { config: StackConfig; registryPassword?: pulumi.Output<string>; secrets: Record<string, pulumi.Output<string>> } {
     const pulumiConfig = new pulumi.Config(CONFIG_NAMESPACE);
-    const raw: Record<string, unknown> = {};
-    for (const key of CONFIG_KEYS) {
-        const value = readObject(pulumiConfig, key);
-        if (value !== undefined) raw[key] = value;
-    }
-    const config = parseStackConfig(raw);
+    const config = parseStackConfigFrom((key) => readObject(pulumiConfig, key));
     const secrets: Record<string, pulumi.Output<string>> = {};
     const missing: string[] = [];
     for (const required of requiredSecrets(config)) {

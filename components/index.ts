@@ -22,7 +22,7 @@ export {
     KubernetesConfig,
     BuildConfig,
 } from "./config";
-export { checkGoSource } from "./preflight";
+export { checkGoSource, checkGoSources } from "./preflight";
 export { normalizeContextModes } from "./context-modes";
 export { resolvePromotions } from "./promotion";
 export { checkKubeconfig, kubernetesProvider, stackNamespace, stackPriorityClass } from "./kubernetes";

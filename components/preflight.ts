@@ -1,6 +1,18 @@
 import * as fs from "fs";
 import * as path from "path";
+import { ConfigError, CONFIG_NAMESPACE, ServiceSpec } from "./config";
 import { missingDockerignorePatterns, renderDockerignore } from "./dockerignore";
+
+/**
+ * checkGoSource for every service that builds its image, paths relative to PROJECT_DIR;
+ * throws one ConfigError with every problem.
+ */
+export function checkGoSources(services: ServiceSpec[], projectDir: string): void {
+    const problems = services.flatMap((s, i) =>
+        s.image.source === "build" ? checkGoSource({ key: `${CONFIG_NAMESPACE}:services[${i}]`, moduleDir: path.resolve(projectDir, s.path), main: s.main }) : [],
+    );
+    if (problems.length > 0) throw new ConfigError(problems);
+}
 
 /**
  * Checks of a service's source tree that must pass before anything is built or deployed.

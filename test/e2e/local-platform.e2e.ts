@@ -119,6 +119,21 @@ function stateFileText(stackName: string): string {
     throw new Error(`no state file for stack ${stackName} under ${backend}`);
 }
 
+/** The stack's resources as the state records them, for before/after comparisons. */
+async function stateSnapshot(): Promise<string> {
+    return JSON.stringify(((await stack.exportStack()).deployment as { resources: unknown[] }).resources);
+}
+
+/** Renders STACK_NAME into a scratch directory, runs FN on its manifest files, removes the directory. */
+async function withRenderedStack<T>(stackName: string, fn: (files: string[]) => T | Promise<T>): Promise<T> {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), `goship-e2e-render-${stackName}-`));
+    try {
+        return await fn(await renderStack(stackName, out));
+    } finally {
+        fs.rmSync(out, { recursive: true, force: true });
+    }
+}
+
 async function freePort(): Promise<number> {
     return new Promise((resolve, reject) => {
         const server = net.createServer();
@@ -365,7 +380,7 @@ const BAD_INPUTS: BadInput[] = [
 
 test("7c. bad input on the deployed stack: every case of the matrix fails at preview and at up, naming the key and the fix; nothing is registered or changed", async () => {
     const before = deployment();
-    const stateBefore = JSON.stringify(((await stack.exportStack()).deployment as { resources: unknown[] }).resources);
+    const stateBefore = await stateSnapshot();
     await timed(`7c. ${BAD_INPUTS.length} bad inputs, each refused by preview and by up`, async () => {
         for (const [name, change, expected] of BAD_INPUTS) {
             writeStackConfig(change);
@@ -382,8 +397,7 @@ test("7c. bad input on the deployed stack: every case of the matrix fails at pre
             } finally {
                 fs.writeFileSync(STACK_FILE, stackFileText);
             }
-            const stateAfter = JSON.stringify(((await stack.exportStack()).deployment as { resources: unknown[] }).resources);
-            assert.equal(stateAfter, stateBefore, `${name}: the stack's state is unchanged`);
+            assert.equal(await stateSnapshot(), stateBefore, `${name}: the stack's state is unchanged`);
         }
     });
     const after = deployment();
@@ -415,17 +429,15 @@ test("7d. a registry password and a secret env value reach what needs them but n
 
         // Not stack.exportStack(): the Automation API exports with --show-secrets.
         const exported = run("pulumi", ["stack", "export", "--stack", "dev", "--cwd", repoRoot]);
-        const rendered = fs.mkdtempSync(path.join(os.tmpdir(), "goship-e2e-render-"));
-        const files = await renderStack("dev", rendered);
+        const renderedYaml = await withRenderedStack("dev", (files) => files.map((f) => fs.readFileSync(f, "utf8")).join("\n"));
         const places: Array<[string, string]> = [
             ["preview output", preview.output],
             ["up output", up.output],
             ["`pulumi stack export`", exported],
             ["state file at rest", stateFileText("dev")],
             ["stack file", fs.readFileSync(STACK_FILE, "utf8")],
-            ["rendered YAML", files.map((f) => fs.readFileSync(f, "utf8")).join("\n")],
+            ["rendered YAML", renderedYaml],
         ];
-        fs.rmSync(rendered, { recursive: true, force: true });
         // Each secret as written, base64-encoded (Secret data) and as a Docker config's
         // `auth` (base64 of user:password).
         const forms: Array<[string, string]> = [
@@ -466,12 +478,15 @@ test("8. pulumi destroy --yes leaves the cluster and the stack empty", async () 
     assert.equal(leftovers, "", "no goship object anywhere in the cluster");
 });
 
+/** `kubectl apply --dry-run=server --validate=strict` of FILES: the API server's verdict, nothing stored. */
+function serverDryRun(files: string[]): { status: number; stdout: string; stderr: string } {
+    return kubectl.capture(["apply", "--dry-run=server", "--validate=strict", ...files.flatMap((f) => ["-f", f])]);
+}
+
 test("9. every stack as rendered is accepted by the API server: strict field validation, admission, no warning", async () => {
     await timed("9. server-side dry run of dev, staging and prod", async () => {
         for (const stackName of ["dev", "staging", "prod"]) {
-            const out = fs.mkdtempSync(path.join(os.tmpdir(), `goship-e2e-${stackName}-`));
-            try {
-                const files = await renderStack(stackName, out);
+            await withRenderedStack(stackName, (files) => {
                 const namespaceFile = files.find((f) => path.basename(f).startsWith("v1-namespace-"));
                 assert.ok(namespaceFile, `${stackName} renders its Namespace`);
                 const namespace = (parseYaml(fs.readFileSync(namespaceFile, "utf8")) as { metadata: { name: string } }).metadata.name;
@@ -481,7 +496,7 @@ test("9. every stack as rendered is accepted by the API server: strict field val
                 kubectl.run(["create", "-f", namespaceFile]);
                 try {
                     const objects = files.filter((f) => f !== namespaceFile);
-                    const dryRun = kubectl.capture(["apply", "--dry-run=server", "--validate=strict", ...objects.flatMap((f) => ["-f", f])]);
+                    const dryRun = serverDryRun(objects);
                     assert.equal(dryRun.status, 0, `${stackName}: the API server refuses:\n${dryRun.stderr}`);
                     assert.equal(dryRun.stderr, "", `${stackName}: the API server warns`);
                     assert.equal(dryRun.stdout.match(/\(server dry run\)$/gm)?.length, objects.length, `${stackName}: every object accepted:\n${dryRun.stdout}`);
@@ -492,16 +507,14 @@ test("9. every stack as rendered is accepted by the API server: strict field val
                     const doc = parseYaml(fs.readFileSync(deploymentFile, "utf8")) as { spec: { template: { spec: { hostNetwork?: boolean; containers: Array<Record<string, unknown>> } } } };
                     doc.spec.template.spec.hostNetwork = true;
                     fs.writeFileSync(deploymentFile, stringifyYaml(doc));
-                    assert.match(kubectl.capture(["apply", "--dry-run=server", "--validate=strict", "-f", deploymentFile]).stderr, /would violate PodSecurity "restricted/);
+                    assert.match(serverDryRun([deploymentFile]).stderr, /would violate PodSecurity "restricted/);
                     doc.spec.template.spec.containers[0].securityContxt = {};
                     fs.writeFileSync(deploymentFile, stringifyYaml(doc));
-                    assert.match(kubectl.capture(["apply", "--dry-run=server", "--validate=strict", "-f", deploymentFile]).stderr, /unknown field "spec\.template\.spec\.containers\[0\]\.securityContxt"/);
+                    assert.match(serverDryRun([deploymentFile]).stderr, /unknown field "spec\.template\.spec\.containers\[0\]\.securityContxt"/);
                 } finally {
                     kubectl.run(["delete", "namespace", namespace, "--timeout=60s"]);
                 }
-            } finally {
-                fs.rmSync(out, { recursive: true, force: true });
-            }
+            });
         }
     });
 });

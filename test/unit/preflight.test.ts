@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import * as path from "path";
 import { ConfigMap } from "@pulumi/pulumi/automation";
 import { parseStackConfig } from "../../components/config";
-import { checkConfigMap, checkGoSources, checkKubeconfigOf, checkPromotions, requiredConfigError } from "../../tools/local/preflight";
+import { checkGoSources } from "../../components/preflight";
+import { checkConfigMap, checkKubeconfigOf, checkPromotions, requiredConfigError } from "../../tools/local/preflight";
 import { repoRoot } from "../../tools/local/stack";
 
 /** A stack's config as the Automation API returns it: JSON-encoded objects, secrets flagged. */
@@ -49,10 +50,10 @@ const devKubeconfig = path.join(repoRoot, "test", "unit", "fixtures", "kubeconfi
 test("the runner checks the Go source tree and the kubeconfig as the program does, before the CLI starts", () => {
     const config = (over: Record<string, unknown>, kube: Record<string, unknown> = {}) =>
         parseStackConfig({ registry: { type: "generic", server: "127.0.0.1:5000" }, kubernetes: { kubeconfig: devKubeconfig, context: "goship", namespace: "goship-dev", ...kube }, services: [{ name: "hello", path: "app", main: "./cmd/hello", ...over }] });
-    assert.doesNotThrow(() => checkGoSources(config({}), repoRoot));
+    assert.doesNotThrow(() => checkGoSources(config({}).services, repoRoot));
     assert.doesNotThrow(() => checkKubeconfigOf(config({}), repoRoot));
-    assert.throws(() => checkGoSources(config({ main: "./cmd/nope" }), repoRoot), /goship:services\[0\]\.main: \.\/cmd\/nope is not a main package/);
-    assert.throws(() => checkGoSources(config({ path: "nope" }), repoRoot), /goship:services\[0\]\.path: no go\.mod in \S*nope/);
+    assert.throws(() => checkGoSources(config({ main: "./cmd/nope" }).services, repoRoot), /goship:services\[0\]\.main: \.\/cmd\/nope is not a main package/);
+    assert.throws(() => checkGoSources(config({ path: "nope" }).services, repoRoot), /goship:services\[0\]\.path: no go\.mod in \S*nope/);
     assert.throws(() => checkKubeconfigOf(config({}, { context: "prod" }), repoRoot), /^ConfigError: .*goship:kubernetes\.context: "prod" is not in/s);
     assert.throws(() => checkKubeconfigOf(config({}, { kubeconfig: "no/such/file" }), repoRoot), /goship:kubernetes\.kubeconfig: \S*no\/such\/file does not exist/);
 });

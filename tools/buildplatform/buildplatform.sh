@@ -267,13 +267,13 @@ await_ready() {
 }
 
 start_buildkitd() {
+    # buildkitd reads its config only at start: a running one is restarted when this
+    # version of the script writes a different config (e.g. a registry was added).
+    local previous
+    previous=$(cat "$BK_CONF" 2>/dev/null || true)
+    write_buildkitd_config
     if pid_ok "$BK_PID" "$BUILDKITD"; then
-        # buildkitd reads its config only at start: restart it when this version of the
-        # script writes a different one (e.g. a registry was added).
-        local current
-        current=$(cat "$BK_CONF" 2>/dev/null || true)
-        write_buildkitd_config
-        if [ "$current" != "$(cat "$BK_CONF")" ]; then
+        if [ "$previous" != "$(cat "$BK_CONF")" ]; then
             log "buildkitd: config changed, restarting"
             stop_pid buildkitd "$BK_PID" "$BUILDKITD"
         elif bk_ready; then
@@ -284,7 +284,6 @@ start_buildkitd() {
     fi
     rm -f "$BK_PID"
     fresh_socket "$BK_SOCK"
-    write_buildkitd_config
     local t0 pid
     t0=$(now)
     log "buildkitd: starting ($BK_ADDR)"
@@ -672,6 +671,17 @@ cmd_down() {
     log "down: stopped (cache $CACHE and state $STATE kept)"
 }
 
+# registry_status LABEL PIDFILE READY_CHECK RUNNING_TEXT FAILING_TEXT: one status line;
+# fails unless the registry runs and passes its check.
+registry_status() {
+    local label=$1 pidfile=$2 ready=$3 running=$4 failing=$5 pid
+    if ! pid_ok "$pidfile" "$REG_BIN"; then printf '%-12s %s\n' "$label" "STOPPED"; return 1; fi
+    pid=$(cat "$pidfile")
+    if "$ready"; then printf '%-12s %s\n' "$label" "running pid $pid, $running"; return 0; fi
+    printf '%-12s %s\n' "$label" "pid $pid alive but $failing"
+    return 1
+}
+
 cmd_status() {
     local bad=0 pid gofull
     printf '%-12s %s\n' "versions" "buildkit $BUILDKIT_VERSION, registry $REGISTRY_ADDR, builder $BUILDER_NAME"
@@ -686,20 +696,9 @@ cmd_status() {
     else
         printf '%-12s %s\n' buildkitd "STOPPED"; bad=1
     fi
-    if pid_ok "$REG_PID" "$REG_BIN"; then
-        pid=$(cat "$REG_PID")
-        if reg_ready; then printf '%-12s %s\n' registry "running pid $pid, https://$REGISTRY_ADDR, storage $REG_DIR/storage"
-        else printf '%-12s %s\n' registry "pid $pid alive but NOT answering"; bad=1; fi
-    else
-        printf '%-12s %s\n' registry "STOPPED"; bad=1
-    fi
-    if pid_ok "$LOGIN_REG_PID" "$REG_BIN"; then
-        pid=$(cat "$LOGIN_REG_PID")
-        if login_reg_ready; then printf '%-12s %s\n' login-reg "running pid $pid, https://$LOGIN_REGISTRY_ADDR (login $LOGIN_REGISTRY_USER, password in $LOGIN_REG_PASSWORD)"
-        else printf '%-12s %s\n' login-reg "pid $pid alive but NOT asking for a login"; bad=1; fi
-    else
-        printf '%-12s %s\n' login-reg "STOPPED"; bad=1
-    fi
+    registry_status registry "$REG_PID" reg_ready "https://$REGISTRY_ADDR, storage $REG_DIR/storage" "NOT answering" || bad=1
+    registry_status login-reg "$LOGIN_REG_PID" login_reg_ready \
+        "https://$LOGIN_REGISTRY_ADDR (login $LOGIN_REGISTRY_USER, password in $LOGIN_REG_PASSWORD)" "NOT asking for a login" || bad=1
     if own_dockerd_running; then
         pid=$(cat "$DD_PID")
         if dd_ready "$DD_HOST"; then

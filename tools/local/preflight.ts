@@ -8,10 +8,9 @@
  * fails in the engine ("unknown stack") before the program can name the config key. Here
  * each bad input fails cleanly as a ConfigError (one line per key and fix), nothing started.
  */
-import * as path from "path";
 import { ConfigMap, Stack } from "@pulumi/pulumi/automation";
-import { CONFIG_KEYS, CONFIG_NAMESPACE, ConfigError, missingSecretMessage, parseStackConfig, requiredSecrets, StackConfig } from "../../components/config";
-import { checkGoSource } from "../../components/preflight";
+import { CONFIG_NAMESPACE, ConfigError, missingSecretMessage, parseStackConfigFrom, requiredSecrets, StackConfig } from "../../components/config";
+import { checkGoSources } from "../../components/preflight";
 import { checkKubeconfig } from "../../components/kubernetes";
 import { promotedImage, unreadableUpstream } from "../../components/promotion";
 import { renderModeFrom } from "../../components/render";
@@ -20,10 +19,11 @@ import { renderModeFrom } from "../../components/render";
 export type UpstreamImages = (stackName: string) => Promise<unknown>;
 
 /**
- * Every check, on STACK's config, against the project in PROJECT_DIR. In render mode the
- * program reads no kubeconfig and no upstream stack, and neither does this.
+ * Every check, on STACK's config, against its workspace's project directory. In render
+ * mode the program reads no kubeconfig and no upstream stack, and neither does this.
  */
-export async function preflight(stack: Stack, projectDir: string): Promise<void> {
+export async function preflight(stack: Stack): Promise<void> {
+    const projectDir = stack.workspace.workDir;
     let all: ConfigMap;
     try {
         all = await stack.getAllConfig();
@@ -31,7 +31,7 @@ export async function preflight(stack: Stack, projectDir: string): Promise<void>
         throw requiredConfigError(String(err), stack.name) ?? err;
     }
     const config = checkConfigMap(all);
-    checkGoSources(config, projectDir);
+    checkGoSources(config.services, projectDir);
     if (renderModeFrom()) return;
     checkKubeconfigOf(config, projectDir);
     await checkPromotions(config, async (name) => (await stack.workspace.stackOutputs(name)).images?.value);
@@ -39,17 +39,15 @@ export async function preflight(stack: Stack, projectDir: string): Promise<void>
 
 /** Schema and required secrets of the config as the Automation API returns it; the parsed config. */
 export function checkConfigMap(all: ConfigMap): StackConfig {
-    const raw: Record<string, unknown> = {};
-    for (const key of CONFIG_KEYS) {
+    const config = parseStackConfigFrom((key) => {
         const entry = all[`${CONFIG_NAMESPACE}:${key}`];
-        if (entry === undefined) continue;
+        if (entry === undefined) return undefined;
         try {
-            raw[key] = JSON.parse(entry.value);
+            return JSON.parse(entry.value);
         } catch {
-            raw[key] = entry.value;
+            return entry.value;
         }
-    }
-    const config = parseStackConfig(raw);
+    });
     // The registry password and secret env values must exist and be stored encrypted: a
     // plain value would sit in the stack file in clear text.
     const problems = requiredSecrets(config).flatMap((required) => {
@@ -60,14 +58,6 @@ export function checkConfigMap(all: ConfigMap): StackConfig {
     });
     if (problems.length > 0) throw new ConfigError([...new Set(problems)]);
     return config;
-}
-
-/** The built services' Go modules, main packages and .dockerignore files. */
-export function checkGoSources(config: StackConfig, projectDir: string): void {
-    const problems = config.services.flatMap((s, i) =>
-        s.image.source === "build" ? checkGoSource({ key: `${CONFIG_NAMESPACE}:services[${i}]`, moduleDir: path.resolve(projectDir, s.path), main: s.main }) : [],
-    );
-    if (problems.length > 0) throw new ConfigError(problems);
 }
 
 /** The kubeconfig exists and has the context. */

@@ -74,7 +74,7 @@ export async function runOperation(stack: Stack, operation: Operation, options: 
     const onError = onOutput;
     const common = { onOutput, onError, color: "never" as const, diff: options.diff ?? false };
     // The program's own checks, first, so bad input never starts the CLI (preflight.ts).
-    if (operation === "preview" || operation === "up") await preflight(stack, repoRoot);
+    if (operation === "preview" || operation === "up") await preflight(stack);
     switch (operation) {
         case "preview": {
             const r = await stack.preview({ ...common, expectNoChanges: options.expectNoChanges ?? false });
