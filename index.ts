@@ -1,61 +1,53 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "@pulumi/aws";
-import {
-    GoService, checkGoSources, checkKubeconfig, goServiceArgs, kubernetesProvider, normalizeContextModes,
-    readStackConfig, resolvePromotions, sourceRevision, stackNamespace, stackPriorityClass,
-    announceRender, renderModeFrom, renderedSecrets, renderedServices, renderingProvider,
-} from "./components";
+import { GoService } from "./components";
+import { checkStack, refuseStack } from "./stack/check";
+import { stackNamespace, stackPriorityClass } from "./stack/cluster";
+import { normalizeContextModes } from "./stack/context-modes";
+import { stackReferenceReader } from "./stack/promotion";
+import { programConfigEntries, readSecrets } from "./stack/pulumi-config";
+import { sourceRevision } from "./stack/revision";
+import { goServiceArgs } from "./stack/service-args";
+import { chooseTarget, renderModeFrom } from "./stack/target";
 
 /**
- * The goship program: stack config → providers → one GoService per service → exports.
- * Everything is validated before the first resource is registered.
+ * The goship program: stack config → checks → target (live or render) → one GoService per
+ * service → exports. Nothing is registered before every check has passed.
  */
 export = async () => {
     const projectDir = process.cwd();
-    const { config: stackConfig, registryPassword, secrets: stackSecrets } = readStackConfig();
     const render = renderModeFrom();
-    const rendered = render ? renderedServices(stackConfig.services) : undefined;
-    const config = rendered ? { ...stackConfig, services: rendered.services } : stackConfig;
-    if (render) announceRender(render);
-    // Rendered YAML would carry Secrets in base64: render placeholders instead.
-    const secrets = render ? renderedSecrets(stackSecrets) : stackSecrets;
-    checkGoSources(config.services, projectDir);
-    for (const s of config.services.filter((s) => s.image.source === "build")) {
-        const changed = normalizeContextModes(path.resolve(projectDir, s.path));
-        if (changed.length > 0) pulumi.log.info(`goship: normalised file modes of ${changed.length} files in ${s.path} (umask-independent build context)`);
-    }
-    const promoted = rendered ? rendered.refs : await resolvePromotions(config.services);
-    const k8sProvider = render
-        ? renderingProvider("kubernetes", config.kubernetes, render)
-        : kubernetesProvider("kubernetes", config.kubernetes, checkKubeconfig(config.kubernetes, projectDir));
-    const providers: pulumi.ProviderResource[] = [k8sProvider];
-    if (config.registry?.type === "ecr" && !render) {
-        providers.push(new aws.Provider("aws", { region: config.registry.region as aws.Region }));
-    }
-    const needsHostPath = config.services.some((s) => s.timezone.mode === "hostPath");
-    const namespace = stackNamespace(config.kubernetes, needsHostPath, { provider: k8sProvider });
-    const priorityClass = stackPriorityClass(config.kubernetes, { provider: k8sProvider });
+    const check = await checkStack({ entries: programConfigEntries(), projectDir, render: render !== undefined, readUpstreamImages: stackReferenceReader() });
+    if (!check.checked) return refuseStack(check.problems);
+    const { config } = check.checked;
+    const target = chooseTarget(check.checked, render, () => readSecrets(config));
 
+    const needsHostPath = config.services.some((s) => s.timezone.mode === "hostPath");
+    const namespace = stackNamespace(config.kubernetes, needsHostPath, { provider: target.kubernetes });
+    const priorityClass = stackPriorityClass(config.kubernetes, { provider: target.kubernetes });
     const images: Record<string, pulumi.Output<string>> = {};
     const endpoints: Record<string, pulumi.Output<string>> = {};
     for (const spec of config.services) {
+        const image = target.imageOf(spec);
+        const moduleDir = path.resolve(projectDir, spec.path);
+        if (image.type === "build") {
+            const changed = normalizeContextModes(moduleDir);
+            if (changed.length > 0) pulumi.log.info(`goship: normalised file modes of ${changed.length} files in ${spec.path} (umask-independent build context)`);
+        }
         const service = new GoService(
             spec.name,
-            goServiceArgs(spec, {
+            goServiceArgs(spec, image, {
                 stack: pulumi.getStack(),
                 project: pulumi.getProject(),
                 projectDir,
                 namespace,
                 registry: config.registry,
-                registryPassword,
-                secrets,
+                secret: target.secret,
                 build: config.build,
-                revision: sourceRevision(path.resolve(projectDir, spec.path)),
-                promotedRef: promoted[spec.name],
+                revision: sourceRevision(moduleDir),
                 priorityClass,
             }),
-            { providers },
+            { providers: target.providers },
         );
         images[spec.name] = service.imageRef;
         endpoints[spec.name] = service.url;

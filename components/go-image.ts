@@ -1,45 +1,18 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as dockerbuild from "@pulumi/docker-build";
-import { DockerfileOptions, renderDockerfile } from "./dockerfile";
-import { DEFAULT_PLATFORMS, Platform, platformOs, platformSlug } from "./platforms";
-import { RegistryCredentials } from "./registry";
+import { z } from "zod";
+import { parseArguments } from "./arguments";
+import { goImageSettingsSchema } from "./build/args";
+import { renderDockerfile } from "./build/dockerfile";
+import { Platform, platformOs, platformSlug } from "./build/platforms";
+import { RegistryCredentials } from "./publish/registry";
 
-export interface GoImageArgs {
-    /** Directory of the Go module (holds go.mod): the build context. Required. */
-    context: string;
-    /** Main package relative to the module. Default `.`. */
-    main?: string;
-    /** Name of the binary inside the image. Default: the component name. */
-    binaryName?: string;
-    /** Platforms to build, each as its own build joined into one index. Default linux/amd64 and linux/arm64. */
-    platforms?: Platform[];
+/** GoImage's arguments: the build settings (documented with their defaults in build/args.ts) and where to push. */
+export interface GoImageArgs extends z.input<typeof goImageSettingsSchema> {
     /** Repository to push to, without tag, e.g. `127.0.0.1:5000/team/hello`. Required. */
     repository: pulumi.Input<string>;
-    /** Registry login; its password must be a secret. Default none (anonymous registry). */
+    /** Registry login; its password must be a secret. @default none (anonymous registry) */
     credentials?: RegistryCredentials;
-    /**
-     * Tags for the image index, e.g. the source revision and the stack name. Required, at
-     * least one; `latest` alone is refused because it names no particular build.
-     */
-    tags: string[];
-    /** Push to the registry. Default true. Without a push there is no digest and no `ref`. */
-    push?: boolean;
-    /** Registry build cache, one cache ref per platform (BuildKit exports one platform's cache per build). Default true when pushing. */
-    cache?: boolean;
-    /** Extra build args (VERSION, REVISION, SOURCE and SOURCE_DATE_EPOCH are set by goship). Default none. */
-    buildArgs?: Record<string, string>;
-    /** Version string compiled into the binary and the OCI version label. Default `dev`. */
-    version?: string;
-    /** Source revision for the OCI revision label. Default `unknown`. */
-    revision?: string;
-    /** Source repository URL for the OCI source label. Default empty. */
-    sourceUrl?: string;
-    /** Seconds since the epoch used for layer and config timestamps (reproducible builds). Default: BuildKit's clock. */
-    sourceDateEpoch?: string;
-    /** Dockerfile options other than the OS and binary (base images, version variable, port, build tags). Default goship's. */
-    dockerfile?: Omit<DockerfileOptions, "os" | "binaryName" | "main">;
-    /** buildx builder to use. Default: the buildx store's current builder. */
-    builder?: string;
 }
 
 /**
@@ -64,49 +37,44 @@ export class GoImage extends pulumi.ComponentResource {
 
     constructor(name: string, args: GoImageArgs, opts?: pulumi.ComponentResourceOptions) {
         super("goship:index:GoImage", name, {}, opts);
-        const platforms = args.platforms ?? DEFAULT_PLATFORMS;
-        validateTags(name, args.tags);
-        if (platforms.length === 0) {
-            throw new Error(`${name}: platforms is empty; list at least one, e.g. linux/amd64`);
-        }
-        const push = args.push ?? true;
-        const cache = push && (args.cache ?? true);
-        const repository = pulumi.output(args.repository);
-        const registries = args.credentials
-            ? [{ address: args.credentials.address, username: args.credentials.username, password: args.credentials.password }]
-            : undefined;
+        const { repository: repositoryInput, credentials, ...settings } = args;
+        const s = parseArguments(goImageSettingsSchema, settings, this, name);
+        const { platforms, push } = s;
+        const cache = push && (s.cache ?? true);
+        const repository = pulumi.output(repositoryInput);
+        const registries = credentials ? [{ address: credentials.address, username: credentials.username, password: credentials.password }] : undefined;
         const buildArgs: Record<string, string> = {
-            ...(args.buildArgs ?? {}),
-            VERSION: args.version ?? "dev",
-            REVISION: args.revision ?? "unknown",
-            SOURCE: args.sourceUrl ?? "",
+            ...s.buildArgs,
+            VERSION: s.version,
+            REVISION: s.revision,
+            SOURCE: s.sourceUrl ?? "",
         };
-        if (args.sourceDateEpoch !== undefined) {
-            buildArgs.SOURCE_DATE_EPOCH = args.sourceDateEpoch;
+        if (s.sourceDateEpoch !== undefined) {
+            buildArgs.SOURCE_DATE_EPOCH = s.sourceDateEpoch;
         }
-        const binaryName = args.binaryName ?? name;
+        const binaryName = s.binaryName ?? name;
         this.dockerfiles = {};
 
         const images = platforms.map((platform) => {
             const slug = platformSlug(platform);
-            const dockerfile = renderDockerfile({ ...(args.dockerfile ?? {}), os: platformOs(platform), binaryName, main: args.main });
+            const dockerfile = renderDockerfile({ ...s.dockerfile, os: platformOs(platform), binaryName, main: s.main });
             this.dockerfiles[platform] = dockerfile;
             const cacheRef = pulumi.interpolate`${repository}:buildcache-${slug}`;
             return new dockerbuild.Image(
                 `${name}-${slug}`,
                 {
-                    context: { location: args.context },
+                    context: { location: s.context },
                     dockerfile: { inline: dockerfile },
                     platforms: [platform],
                     buildArgs,
                     // Per-platform images are tagged too, so registries that expire untagged
                     // manifests (ECR lifecycle rules) never drop a child of a live index.
-                    tags: [pulumi.interpolate`${repository}:${args.tags[0]}-${slug}`],
+                    tags: [pulumi.interpolate`${repository}:${s.tags[0]}-${slug}`],
                     push,
                     registries,
                     cacheFrom: cache ? [{ registry: { ref: cacheRef } }] : undefined,
                     cacheTo: cache ? [{ registry: { ref: cacheRef, mode: "max", imageManifest: true, ociMediaTypes: true } }] : undefined,
-                    builder: args.builder ? { name: args.builder } : undefined,
+                    builder: s.builder ? { name: s.builder } : undefined,
                 },
                 // Pushed images outlive this stack: other stacks run them by digest.
                 { parent: this, retainOnDelete: true },
@@ -115,7 +83,7 @@ export class GoImage extends pulumi.ComponentResource {
 
         if (push) {
             const sources = images.map((image) => pulumi.interpolate`${repository}@${image.digest}`);
-            const indexes = args.tags.map(
+            const indexes = s.tags.map(
                 (tag, i) =>
                     new dockerbuild.Index(
                         i === 0 ? `${name}-index` : `${name}-index-${tag}`,
@@ -123,9 +91,7 @@ export class GoImage extends pulumi.ComponentResource {
                             tag: pulumi.interpolate`${repository}:${tag}`,
                             sources,
                             push: true,
-                            registry: args.credentials
-                                ? { address: args.credentials.address, username: args.credentials.username, password: args.credentials.password }
-                                : undefined,
+                            registry: credentials ? { address: credentials.address, username: credentials.username, password: credentials.password } : undefined,
                         },
                         // A new revision replaces the revision-tag Index, and the provider's
                         // delete removes the old manifest *by digest*, which other stacks may
@@ -149,21 +115,4 @@ export class GoImage extends pulumi.ComponentResource {
 export function digestOf(ref: string): string {
     const at = ref.lastIndexOf("@");
     return at === -1 ? "" : ref.slice(at + 1);
-}
-
-function validateTags(name: string, tags: string[]): void {
-    if (tags.length === 0) {
-        throw new Error(`${name}: tags is empty; give at least the source revision (e.g. the git commit)`);
-    }
-    if (tags.every((t) => t === "latest")) {
-        throw new Error(`${name}: tags is only "latest", which names no particular build; tag with the source revision and the stack`);
-    }
-    for (const tag of tags) {
-        if (!/^[\w][\w.-]{0,127}$/.test(tag)) {
-            throw new Error(`${name}: tag "${tag}" is not a valid image tag ([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})`);
-        }
-    }
-    if (new Set(tags).size !== tags.length) {
-        throw new Error(`${name}: tags lists a tag twice (${tags.join(", ")})`);
-    }
 }

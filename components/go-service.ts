@@ -1,18 +1,19 @@
 import * as pulumi from "@pulumi/pulumi";
-import { RegistryConfig } from "./config";
+import { z } from "zod";
+import { parseArguments } from "./arguments";
+import { isPinnedByDigest } from "./build/image-reference";
+import { DEFAULT_PLATFORMS, platformOs } from "./build/platforms";
 import { GoDeployment, GoDeploymentArgs } from "./go-deployment";
 import { GoImage, GoImageArgs } from "./go-image";
-import { isPinnedByDigest } from "./image-reference";
-import { platformOs } from "./platforms";
-import { serviceRepository } from "./registry";
+import { registrySchema, serviceRepository } from "./publish/registry";
 
 /** This stack builds the image and pushes it to its registry. */
 export interface BuildSource {
     type: "build";
     /** Image build settings; repository and credentials come from `registry`. */
     image: Omit<GoImageArgs, "repository" | "credentials">;
-    /** Registry the image goes to (a generic registry, or ECR, created per service). */
-    registry: RegistryConfig;
+    /** Registry the image goes to: `{type: "generic", server, …}`, or `{type: "ecr", region, …}` (a repository per service). Required. */
+    registry: z.input<typeof registrySchema>;
     /** Password of a generic registry with a username; must be a secret. */
     registryPassword?: pulumi.Output<string>;
     /** Tag moved to every new build of this stack (also exempt from ECR tag immutability). */
@@ -48,17 +49,18 @@ export class GoService extends pulumi.ComponentResource {
         let imageRef: pulumi.Output<string>;
         if (args.source.type === "build") {
             const src = args.source;
-            const repo = serviceRepository(name, src.registry, src.registryPassword, { stackTag: src.stackTag }, this);
+            const oses = new Set((src.image.platforms ?? DEFAULT_PLATFORMS).map(platformOs));
+            if (args.deployment.os && !oses.has(args.deployment.os)) {
+                throw new pulumi.ResourceError(`${name}.deployment.os: ${args.deployment.os}, but no ${args.deployment.os} platform is built (${[...oses].join(", ")}); add one to source.image.platforms`, this, true);
+            }
+            const registry = parseArguments(registrySchema, src.registry, this, `${name}.source.registry`);
+            const repo = serviceRepository(name, registry, src.registryPassword, { stackTag: src.stackTag }, this);
             this.image = new GoImage(name, { ...src.image, repository: repo.repository, credentials: repo.credentials }, child);
             imageRef = this.image.ref;
-            const oses = new Set((src.image.platforms ?? []).map(platformOs));
-            if (args.deployment.os && oses.size > 0 && !oses.has(args.deployment.os)) {
-                throw new Error(`${name}: deployment.os is ${args.deployment.os} but no ${args.deployment.os} platform is built (${[...oses].join(", ")})`);
-            }
         } else {
             const ref = args.source.ref;
             const refuse = (r: string) =>
-                new Error(`${name}: promoted image "${r}" is not pinned by digest; promote the upstream stack's images output (repo@sha256:…)`);
+                new pulumi.ResourceError(`${name}.source.ref: promoted image "${r}" is not pinned by digest; promote the upstream stack's images output (repo@sha256:…)`, this, true);
             if (typeof ref === "string" && !isPinnedByDigest(ref)) throw refuse(ref);
             imageRef = pulumi.output(ref).apply((r) => {
                 if (!isPinnedByDigest(r)) throw refuse(r);

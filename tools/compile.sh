@@ -5,4 +5,4 @@
 set -euo pipefail
 rm -rf .build
 tsc -p tsconfig.json
-cp -r components/zoneinfo .build/components/
+cp -r components/deploy/zoneinfo .build/components/deploy/

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { zoneFile } from "../../components/zoneinfo";
+import { zoneFile } from "../../components/deploy/zoneinfo";
 import { one, ofType, runStack, RunResult, secretValue } from "../harness/program";
 
 /** The dev stack: local registry, BuildKit builder "goship", kwok cluster. */

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { one, ofType, runStack } from "../harness/program";
-import { RENDER_DIR_ENV, placeholderImageRef } from "../../components/render";
+import { RENDER_DIR_ENV, placeholderImageRef } from "../../stack/target";
 
 /** Runs a stack with GOSHIP_RENDER_DIR set, as tools/local/render.ts does. */
 async function rendered(stack: string) {

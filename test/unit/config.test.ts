@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ConfigError, parseStackConfig } from "../../components/config";
+import { ConfigError, parseStackConfig } from "../../stack/config";
 
 /** A minimal valid config; each case below breaks one thing. */
 function valid(): Record<string, unknown> {

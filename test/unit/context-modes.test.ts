@@ -4,7 +4,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { normalizeContextModes } from "../../components/context-modes";
+import { normalizeContextModes } from "../../stack/context-modes";
 import { REPO_ROOT } from "../harness/program";
 
 /** Path and permission bits of every file under dir: what docker-build's contextHash sees besides content. */

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { DockerfileOptions, RUNTIME_PRESETS, renderDockerfile } from "../../components/dockerfile";
+import { DockerfileOptions, RUNTIME_PRESETS, renderDockerfile } from "../../components/build/dockerfile";
 import { checkDockerfiles } from "../harness/dockerfile-check";
 
 const linux: DockerfileOptions = { os: "linux", binaryName: "hello", main: "./cmd/hello", port: 8080 };

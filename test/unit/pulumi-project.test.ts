@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
-import { CONFIG_KEYS, CONFIG_NAMESPACE, REGISTRY_PASSWORD_KEY } from "../../components/config";
+import { CONFIG_KEYS, CONFIG_NAMESPACE, REGISTRY_PASSWORD_KEY } from "../../stack/config";
 import { REPO_ROOT } from "../harness/program";
 
 /**

@@ -1,97 +1,52 @@
 /**
- * The checks the goship program (index.ts) makes before it registers anything, made by the
- * runner before the CLI starts, with the same messages: config schema, required secrets,
- * the services' Go source trees, the kubeconfig and the promotion sources.
+ * The runner's checks before the CLI starts: the program's own check (stack/check.ts, the
+ * same function index.ts calls before it registers anything, so the same input is refused
+ * with the same lines), fed from the Automation API, plus what only the runner meets: the
+ * CLI's own refusals, reworded to name the key and the fix.
  *
- * Why twice: an inline program that throws leaves an unhandled rejection in the runner's
- * process (the SDK's Stack resource, @pulumi/pulumi 3.245), and a missing upstream stack
- * fails in the engine ("unknown stack") before the program can name the config key. Here
- * each bad input fails cleanly as a ConfigError (one line per key and fix), nothing started.
+ * Why the runner checks first although the program checks too: a refused preview or up
+ * then never starts (nothing is locked, no update is recorded), and a missing upstream
+ * stack is named by its config key rather than by the engine's "unknown stack".
  */
 import { ConfigMap, Stack } from "@pulumi/pulumi/automation";
-import { CONFIG_NAMESPACE, ConfigError, missingSecretMessage, parseStackConfigFrom, requiredSecrets, StackConfig } from "../../components/config";
-import { checkGoSources } from "../../components/preflight";
-import { checkKubeconfig } from "../../components/kubernetes";
-import { promotedImage, unreadableUpstream } from "../../components/promotion";
-import { renderModeFrom } from "../../components/render";
+import { checkStack, StackInput } from "../../stack/check";
+import { CONFIG_NAMESPACE, ConfigError } from "../../stack/config";
+import { UpstreamImages } from "../../stack/promotion";
+import { renderModeFrom } from "../../stack/target";
 
-/** Reads another stack's `images` output (throws when the stack cannot be read). */
-export type UpstreamImages = (stackName: string) => Promise<unknown>;
-
-/**
- * Every check, on STACK's config, against its workspace's project directory. In render
- * mode the program reads no kubeconfig and no upstream stack, and neither does this.
- */
+/** Every check, on STACK's config, against its workspace's project directory; throws ConfigError. */
 export async function preflight(stack: Stack): Promise<void> {
-    const projectDir = stack.workspace.workDir;
-    let all: ConfigMap;
+    let entries: ConfigMap;
     try {
-        all = await stack.getAllConfig();
+        entries = await stack.getAllConfig();
     } catch (err) {
         throw requiredConfigError(String(err), stack.name) ?? err;
     }
-    const config = checkConfigMap(all);
-    checkGoSources(config.services, projectDir);
-    if (renderModeFrom()) return;
-    checkKubeconfigOf(config, projectDir);
-    await checkPromotions(config, async (name) => (await stack.workspace.stackOutputs(name)).images?.value);
+    await refuseProblems({ entries, projectDir: stack.workspace.workDir, render: renderModeFrom() !== undefined, readUpstreamImages: cliStackImages(stack) });
 }
 
-/** Schema and required secrets of the config as the Automation API returns it; the parsed config. */
-export function checkConfigMap(all: ConfigMap): StackConfig {
-    const config = parseStackConfigFrom((key) => {
-        const entry = all[`${CONFIG_NAMESPACE}:${key}`];
-        if (entry === undefined) return undefined;
-        try {
-            return JSON.parse(entry.value);
-        } catch {
-            return entry.value;
-        }
-    });
-    // The registry password and secret env values must exist and be stored encrypted: a
-    // plain value would sit in the stack file in clear text.
-    const problems = requiredSecrets(config).flatMap((required) => {
-        const entry = all[`${CONFIG_NAMESPACE}:${required.key}`];
-        if (entry === undefined) return [missingSecretMessage(required)];
-        if (!entry.secret) return [missingSecretMessage(required, "stored in plain text but used as a secret by")];
-        return [];
-    });
-    if (problems.length > 0) throw new ConfigError([...new Set(problems)]);
-    return config;
-}
-
-/** The kubeconfig exists and has the context. */
-export function checkKubeconfigOf(config: StackConfig, projectDir: string): void {
-    try {
-        checkKubeconfig(config.kubernetes, projectDir);
-    } catch (err) {
-        throw new ConfigError([(err as Error).message]);
-    }
-}
-
-/** Each promoted service's upstream stack exists and exports a digest-pinned image for it. */
-export async function checkPromotions(config: StackConfig, readImages: UpstreamImages): Promise<void> {
-    const problems: string[] = [];
-    for (const [i, spec] of config.services.entries()) {
-        if (spec.image.source !== "promote") continue;
-        const key = `${CONFIG_NAMESPACE}:services[${i}].image.fromStack`;
-        const upstream = spec.image.fromStack;
-        let images: unknown;
-        try {
-            images = await readImages(upstream);
-        } catch (err) {
-            // The CLI's complaint is its last "error:" line.
-            const reason = /error: (.*)/.exec(String(err).split("\n").reverse().find((l) => l.startsWith("error: ")) ?? "")?.[1] ?? String(err).split("\n")[0];
-            problems.push(unreadableUpstream(key, upstream, reason).message);
-            continue;
-        }
-        try {
-            promotedImage(key, upstream, spec.name, images);
-        } catch (err) {
-            problems.push((err as Error).message);
-        }
-    }
+/** checkStack, every problem thrown as one ConfigError. */
+export async function refuseProblems(input: StackInput): Promise<void> {
+    const { problems } = await checkStack(input);
     if (problems.length > 0) throw new ConfigError(problems);
+}
+
+/** Reads an upstream stack's `images` output with the CLI; a failure says what the CLI said. */
+export function cliStackImages(stack: Stack): UpstreamImages {
+    return async (name) => {
+        try {
+            return (await stack.workspace.stackOutputs(name)).images?.value;
+        } catch (err) {
+            throw new Error(cliComplaint(String(err)));
+        }
+    };
+}
+
+/** The CLI's complaint: its last "error:" line, else the first line of what it printed. */
+export function cliComplaint(output: string): string {
+    const lines = output.split("\n");
+    const error = [...lines].reverse().find((l) => l.startsWith("error: "));
+    return error ? error.slice("error: ".length) : lines[0];
 }
 
 /**

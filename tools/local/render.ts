@@ -18,7 +18,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
-import { RENDER_DIR_ENV } from "../../components/render";
+import { RENDER_DIR_ENV } from "../../stack/target";
 import { repoRoot, runOperation } from "./stack";
 import program = require("../../index");
 

@@ -1,9 +1,10 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { BuildConfig, RegistryConfig, ServiceSpec } from "./config";
-import { GoServiceArgs } from "./go-service";
-import { NodeOs, platformOs } from "./platforms";
+import { GoServiceArgs } from "../components";
+import { RegistryConfig } from "../components/publish/registry";
+import { BuildConfig, nodeOsOf, REGISTRY_PASSWORD_KEY, ServiceSpec } from "./config";
 import { SourceRevision } from "./revision";
+import { ImageChoice } from "./target";
 
 /** What the program knows beyond one service's config. */
 export interface StackContext {
@@ -15,32 +16,18 @@ export interface StackContext {
     projectDir: string;
     namespace: pulumi.Input<string>;
     registry?: RegistryConfig;
-    registryPassword?: pulumi.Output<string>;
-    /** Secret config values by key (readStackConfig), for the services' secretEnv. */
-    secrets?: Record<string, pulumi.Output<string>>;
+    /** A secret config value by key (the target's), for the registry password and secretEnv. */
+    secret(key: string): pulumi.Output<string>;
     build: BuildConfig;
     /** The service's source revision from git, when it has one. */
     revision?: SourceRevision;
-    /** For a promoted service: the digest-pinned ref read from its upstream stack. */
-    promotedRef?: string;
     /** The stack's PriorityClass: the default for services that name none. */
     priorityClass?: { name: string; resource: pulumi.Resource };
 }
 
-/** The node OS a service's pods run on: Linux whenever a Linux platform is built. */
-export function nodeOsOf(spec: ServiceSpec): NodeOs {
-    return spec.platforms.some((p) => platformOs(p) === "linux") ? "linux" : "windows";
-}
-
-function secretFor(ctx: StackContext, key: string): pulumi.Output<string> {
-    const value = ctx.secrets?.[key];
-    if (!value) throw new Error(`goship:${key}: no secret value was read for it (readStackConfig)`);
-    return value;
-}
-
-/** Maps one validated service spec onto the GoService component's arguments. */
-export function goServiceArgs(spec: ServiceSpec, ctx: StackContext): GoServiceArgs {
-    const os = nodeOsOf(spec);
+/** Maps one validated service spec, and where its image comes from, onto the GoService component's arguments. */
+export function goServiceArgs(spec: ServiceSpec, image: ImageChoice, ctx: StackContext): GoServiceArgs {
+    const os = nodeOsOf(spec.platforms);
     const revision = ctx.build.revision ?? ctx.revision?.revision;
     const deployment: GoServiceArgs["deployment"] = {
         namespace: ctx.namespace,
@@ -53,7 +40,7 @@ export function goServiceArgs(spec: ServiceSpec, ctx: StackContext): GoServiceAr
         timezone: spec.timezone,
         env: spec.env,
         podAnnotations: spec.podAnnotations,
-        secretEnv: Object.fromEntries(Object.entries(spec.secretEnv).map(([name, key]) => [name, secretFor(ctx, key)])),
+        secretEnv: Object.fromEntries(Object.entries(spec.secretEnv).map(([name, key]) => [name, ctx.secret(key)])),
         configFiles: spec.configFiles,
         autoscaling: spec.autoscaling,
         networkPolicy: spec.networkPolicy,
@@ -64,20 +51,18 @@ export function goServiceArgs(spec: ServiceSpec, ctx: StackContext): GoServiceAr
         priorityClassName: spec.priorityClassName ?? ctx.priorityClass?.name,
         // Pods naming a PriorityClass that does not exist yet are refused at admission.
         waitFor: spec.priorityClassName === undefined && ctx.priorityClass ? [ctx.priorityClass.resource] : undefined,
-        version: spec.image.source === "build" ? revision : undefined,
+        version: image.type === "build" ? revision : undefined,
         partOf: ctx.project,
     };
-    if (spec.image.source === "promote") {
-        if (!ctx.promotedRef) {
-            throw new Error(`goship:services.${spec.name}.image: promoted, but no image was resolved from ${spec.image.fromStack}`);
-        }
-        return { source: { type: "promote", ref: ctx.promotedRef }, deployment };
+    if (image.type === "promote") {
+        return { source: { type: "promote", ref: image.ref }, deployment };
     }
+    if (!ctx.registry) throw new Error(`goship:registry: needed to build ${spec.name} (checkStack requires it)`);
     return {
         source: {
             type: "build",
-            registry: ctx.registry!,
-            registryPassword: ctx.registryPassword,
+            registry: ctx.registry,
+            registryPassword: ctx.registry.type === "generic" && ctx.registry.username !== undefined ? ctx.secret(REGISTRY_PASSWORD_KEY) : undefined,
             stackTag: ctx.stack,
             image: {
                 // Relative, so the image inputs are the same in every clone of the repository.

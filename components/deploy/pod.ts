@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { ProbeSpec, ResourceSpec } from "./config";
+import { ProbeSpec, ResourceSpec } from "./args";
 import { Labels } from "./labels";
-import { NodeOs } from "./platforms";
+import { NodeOs } from "../build/platforms";
 import { HTTP_PORT_NAME, renderProbes } from "./probes";
 import { containerSecurityContext, podSecurityContext } from "./security";
 import { TimezonePlan } from "./timezone";

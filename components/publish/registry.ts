@@ -1,6 +1,45 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { RegistryConfig } from "./config";
+import { z } from "zod";
+
+const repositoryPrefix = z
+    .string()
+    .regex(/^[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/, "must be a lowercase repository path such as team or team/apps")
+    .optional();
+
+const genericRegistry = z.strictObject({
+    type: z.literal("generic"),
+    /** Registry host[:port], without scheme or path. Required. */
+    server: z
+        .string()
+        .regex(/^(localhost|[a-z0-9]([-a-z0-9.]*[a-z0-9])?)(:[0-9]{1,5})?$/, "must be a registry host[:port] without scheme or path, e.g. 127.0.0.1:5000 or ghcr.io"),
+    /** Path before the service name, e.g. `team`. @default none */
+    repositoryPrefix,
+    /** Registry user; the password is a secret (GoService's `registryPassword`, the stack's `goship:registryPassword`). @default anonymous */
+    username: z.string().min(1).optional().describe("registry user; the password is the secret key goship:registryPassword"),
+});
+
+const ecrRegistry = z.strictObject({
+    type: z.literal("ecr"),
+    /** AWS region of the repositories. Required. */
+    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-[0-9]$/, "must be an AWS region such as eu-west-1"),
+    /** Path before the service name, e.g. `team`. @default none */
+    repositoryPrefix,
+    /** Lifecycle: images kept per repository. @default 50 */
+    keepLastImages: z.int().min(1).max(10000).default(50).describe("lifecycle: images kept per repository"),
+    /** Lifecycle: days before untagged images expire. @default 7 */
+    untaggedExpiryDays: z.int().min(1).max(3650).default(7).describe("lifecycle: days before untagged images expire"),
+    /** KMS key for encryption at rest. @default AES256 */
+    kmsKeyArn: z.string().startsWith("arn:").optional().describe("KMS key for encryption at rest; AES256 when unset"),
+});
+
+/** Where images go: a generic registry (anonymous or with a login) or ECR (a repository per service). */
+export const registrySchema = z.discriminatedUnion("type", [genericRegistry, ecrRegistry], {
+    message: 'must have type "generic" (server, username) or "ecr" (region)',
+});
+
+/** A registry, validated, defaults applied. */
+export type RegistryConfig = z.output<typeof registrySchema>;
 
 /** Where one service's images go, and how to log in there. */
 export interface ServiceRepository {

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
-import { NONROOT_UID, WINDOWS_USER } from "./dockerfile";
-import { NodeOs } from "./platforms";
+import { NONROOT_UID, WINDOWS_USER } from "../build/dockerfile";
+import { NodeOs } from "../build/platforms";
 
 type PodSecurityContext = k8s.types.input.core.v1.PodSecurityContext;
 type SecurityContext = k8s.types.input.core.v1.SecurityContext;

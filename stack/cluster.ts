@@ -4,8 +4,8 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { parse as parseYaml } from "yaml";
+import { namespaceSecurityLabels } from "../components/deploy/policies";
 import { KubernetesConfig } from "./config";
-import { namespaceSecurityLabels } from "./policies";
 
 /** A kubeconfig read and checked before any resource exists. */
 export interface CheckedKubeconfig {
@@ -22,9 +22,17 @@ function expandHome(p: string): string {
 /**
  * Reads the configured kubeconfig (a path, relative to the project, or inline YAML) and
  * checks that the context exists, so a wrong path fails the preview with the key to fix
- * rather than halfway through an update.
+ * rather than halfway through an update. Returns the kubeconfig, or the problem.
  */
-export function checkKubeconfig(cfg: KubernetesConfig, projectDir: string): CheckedKubeconfig {
+export function checkKubeconfig(cfg: KubernetesConfig, projectDir: string): CheckedKubeconfig | { problem: string } {
+    try {
+        return readKubeconfig(cfg, projectDir);
+    } catch (err) {
+        return { problem: (err as Error).message };
+    }
+}
+
+function readKubeconfig(cfg: KubernetesConfig, projectDir: string): CheckedKubeconfig {
     const key = "goship:kubernetes.kubeconfig";
     const inline = cfg.kubeconfig.includes("\n");
     const file = inline ? undefined : path.resolve(projectDir, expandHome(cfg.kubeconfig));

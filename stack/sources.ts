@@ -1,17 +1,13 @@
 import * as fs from "fs";
 import * as path from "path";
-import { ConfigError, CONFIG_NAMESPACE, ServiceSpec } from "./config";
-import { missingDockerignorePatterns, renderDockerignore } from "./dockerignore";
+import { missingDockerignorePatterns, renderDockerignore } from "../components/build/dockerignore";
+import { CONFIG_NAMESPACE, ServiceSpec } from "./config";
 
-/**
- * checkGoSource for every service that builds its image, paths relative to PROJECT_DIR;
- * throws one ConfigError with every problem.
- */
-export function checkGoSources(services: ServiceSpec[], projectDir: string): void {
-    const problems = services.flatMap((s, i) =>
+/** checkGoSource for every service that builds its image, paths relative to PROJECT_DIR; every problem. */
+export function checkGoSources(services: ServiceSpec[], projectDir: string): string[] {
+    return services.flatMap((s, i) =>
         s.image.source === "build" ? checkGoSource({ key: `${CONFIG_NAMESPACE}:services[${i}]`, moduleDir: path.resolve(projectDir, s.path), main: s.main }) : [],
     );
-    if (problems.length > 0) throw new ConfigError(problems);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { parseImageReference } from "./image-reference";
+import { parseImageReference } from "../build/image-reference";
 
 /**
  * Windows containers must run on a node of the same Windows build as their base image.

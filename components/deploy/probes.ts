@@ -1,5 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
-import { ProbeSpec } from "./config";
+import { ProbeSpec } from "./args";
 
 type Probe = k8s.types.input.core.v1.Probe;
 
@@ -29,7 +29,7 @@ export function renderProbes(spec: ProbeSpec, port: number): ContainerProbes {
                 // The gRPC probe takes a numeric port only.
                 return { grpc: { port, service: which === "readiness" ? spec.grpcService ?? "" : "" } };
             case "exec":
-                return { exec: { command: spec[`${which}Command`] ?? [] } };
+                return { exec: { command: spec[`${which}Command`] } };
         }
     };
     const timing = { timeoutSeconds: spec.timeoutSeconds, successThreshold: 1 };

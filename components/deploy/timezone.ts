@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
-import { NodeOs } from "./platforms";
+import { NodeOs } from "../build/platforms";
+import { timezoneModeProblem } from "./args";
 import { zoneFile } from "./zoneinfo";
 
 type EnvVar = k8s.types.input.core.v1.EnvVar;
@@ -37,9 +38,8 @@ export function defaultTimezoneMode(os: NodeOs): TimezoneMode {
 
 export function planTimezone(opts: { zone: string; mode?: TimezoneMode; os: NodeOs; configMapName: string }): TimezonePlan {
     const mode = opts.mode ?? defaultTimezoneMode(opts.os);
-    if (opts.os === "windows" && mode !== "embedded") {
-        throw new Error(`timezone.mode: ${mode} mounts /etc/localtime, which Windows nodes do not use; use mode embedded`);
-    }
+    const problem = timezoneModeProblem(mode, opts.os);
+    if (problem) throw new Error(`timezone.mode: ${problem}`);
     const tz: EnvVar = { name: "TZ", value: opts.zone };
     switch (mode) {
         case "embedded":

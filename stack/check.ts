@@ -1,0 +1,75 @@
+import * as pulumi from "@pulumi/pulumi";
+import { CheckedKubeconfig, checkKubeconfig } from "./cluster";
+import { ConfigEntries, ConfigError, parseStackConfigEntries, secretProblems, StackConfig, unknownKeyProblems } from "./config";
+import { resolvePromotions, UpstreamImages } from "./promotion";
+import { checkGoSources } from "./sources";
+
+/**
+ * The one check of a stack, made by the program before it registers any resource and by
+ * the local runner before the CLI starts (tools/local/preflight.ts), so both refuse the
+ * same input with the same lines: config keys and schema, required secrets and how they
+ * are stored, the services' Go sources, the kubeconfig, the promotion sources.
+ */
+export interface StackInput {
+    /** Every config entry of the stack (goship's are read). */
+    entries: ConfigEntries;
+    /** Directory relative service paths and the kubeconfig path start from. */
+    projectDir: string;
+    /** Render mode reads no kubeconfig and no upstream stack (stack/target.ts). */
+    render: boolean;
+    /** How to read an upstream stack's `images` output. */
+    readUpstreamImages: UpstreamImages;
+}
+
+/** What the check found good, for the program to build from. */
+export interface CheckedStack {
+    config: StackConfig;
+    /** The cluster's kubeconfig; absent in render mode. */
+    kubeconfig?: CheckedKubeconfig;
+    /** Each promoted service's image (`repo@sha256:…`) by service name; empty in render mode. */
+    promoted: Record<string, string>;
+}
+
+/** Every problem of the stack (empty when none), and what was checked. */
+export type StackCheck = { problems: []; checked: CheckedStack } | { problems: string[]; checked?: undefined };
+
+export async function checkStack(input: StackInput): Promise<StackCheck> {
+    const unknown = unknownKeyProblems(input.entries);
+    let config: StackConfig;
+    try {
+        config = parseStackConfigEntries(input.entries);
+    } catch (err) {
+        if (!(err instanceof ConfigError)) throw err;
+        return { problems: [...unknown, ...err.problems] };
+    }
+    const problems = [...unknown, ...secretProblems(config, input.entries), ...checkGoSources(config.services, input.projectDir)];
+    if (input.render) {
+        return problems.length > 0 ? { problems } : { problems: [], checked: { config, promoted: {} } };
+    }
+    const kubeconfig = checkKubeconfig(config.kubernetes, input.projectDir);
+    if ("problem" in kubeconfig) problems.push(kubeconfig.problem);
+    // Upstream stacks are read only when everything else is right: the program reads them
+    // through StackReferences, which are the first thing it registers.
+    if (problems.length > 0) return { problems };
+    const promotions = await resolvePromotions(config, input.readUpstreamImages);
+    if (promotions.problems.length > 0) return { problems: promotions.problems };
+    return { problems: [], checked: { config, kubeconfig: kubeconfig as CheckedKubeconfig, promoted: promotions.refs } };
+}
+
+/**
+ * How the program refuses a stack: a ConfigError (a RunError, so Pulumi reports it as the
+ * program's failure without a stack trace) before any resource is registered.
+ *
+ * The SDK's root Stack resource derives `isKnown` and `isSecret` from the program's
+ * result, and nothing awaits them when the program fails. The CLI's language host reports
+ * such rejections as the failure (once); the Automation API's inline host stops listening
+ * the moment the program's own promise settles, so in the runner's process they would
+ * surface as unhandled rejections. Observing them here leaves the one error thrown.
+ */
+export function refuseStack(problems: string[]): never {
+    // Output's isKnown and isSecret promises are not in its published type.
+    const outputs = pulumi.runtime.getStackResource()?.outputs as unknown as { isKnown: Promise<boolean>; isSecret: Promise<boolean> } | undefined;
+    outputs?.isKnown.catch(() => undefined);
+    outputs?.isSecret.catch(() => undefined);
+    throw new ConfigError(problems);
+}

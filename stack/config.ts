@@ -1,0 +1,251 @@
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { problemsOf } from "../components/arguments";
+import { buildArgsField, builderImageField, mainField, platformsField, runtimeField, versionVariableField, windowsImageField } from "../components/build/args";
+import { NodeOs, Platform, platformOs } from "../components/build/platforms";
+import { checkDeploymentSettings, deploymentSettingsShape, secretEnvField } from "../components/deploy/args";
+import { registrySchema } from "../components/publish/registry";
+
+/**
+ * The stack configuration schema: goship's `goship:*` keys, composed from the components'
+ * own argument schemas (components/build/args.ts, components/deploy/args.ts,
+ * components/publish/registry.ts), so each default and each check is written once.
+ *
+ * Every object is strict, so a misspelt key is an error rather than a silently ignored
+ * setting.
+ */
+
+/** The Pulumi config namespace (the project name in Pulumi.yaml). */
+export const CONFIG_NAMESPACE = "goship";
+
+const dnsLabel = z
+    .string()
+    .max(40, "at most 40 characters, so the names goship derives from it stay valid Kubernetes names")
+    .regex(/^[a-z]([-a-z0-9]*[a-z0-9])?$/, "must be a DNS label: lowercase letters, digits and '-', starting with a letter");
+
+const imageSource = z
+    .discriminatedUnion("source", [
+        z.strictObject({ source: z.literal("build") }),
+        z.strictObject({
+            source: z.literal("promote"),
+            fromStack: z
+                .string()
+                .regex(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+){0,2}$/, "must be a stack name: stack, project/stack or org/project/stack"),
+        }),
+    ])
+    .default({ source: "build" });
+
+/** The node OS a service's pods run on: Linux whenever a Linux platform is built. */
+export function nodeOsOf(platforms: readonly Platform[]): NodeOs {
+    return platforms.some((p) => platformOs(p) === "linux") ? "linux" : "windows";
+}
+
+/** One service: what it is (module, main, platforms, image source, base images) and how it runs (GoDeployment's settings). */
+export const serviceSchema = z
+    .strictObject({
+        name: dnsLabel.describe("service name: Kubernetes object names and image repository"),
+        path: z.string().min(1).describe("directory of the Go module (holds go.mod), relative to the project"),
+        main: mainField,
+        platforms: platformsField,
+        image: imageSource,
+        base: z.strictObject({ builder: builderImageField, runtime: runtimeField, windows: windowsImageField }).prefault({}),
+        versionVariable: versionVariableField,
+        buildArgs: buildArgsField,
+        secretEnv: secretEnvField(z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, "must be the name of a secret stack config key, e.g. apiToken")).describe(
+            "env var → secret config key (pulumi config set --secret KEY VALUE); delivered via a Secret and secretKeyRef",
+        ),
+        ...deploymentSettingsShape,
+    })
+    .superRefine((s, ctx) => {
+        for (const [name, key] of Object.entries(s.secretEnv)) {
+            if ((CONFIG_KEYS as readonly string[]).includes(key) || key === REGISTRY_PASSWORD_KEY) {
+                ctx.addIssue({ code: "custom", path: ["secretEnv", name], message: `"${key}" is one of goship's own config keys; store the value under a key of its own` });
+            }
+        }
+        checkDeploymentSettings(s, nodeOsOf(s.platforms), ctx);
+    });
+
+export const kubernetesSchema = z.strictObject({
+    kubeconfig: z.string().min(1).describe("path to the kubeconfig file (relative to the project) or its YAML content"),
+    context: z.string().min(1).optional().describe("kubeconfig context; the file's current-context when unset"),
+    namespace: dnsLabel.describe("namespace every object goes into"),
+    createNamespace: z.boolean().default(true).describe("create the namespace, labelled for Pod Security restricted"),
+    priorityClass: z
+        .strictObject({
+            name: z
+                .string()
+                .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, "must be a DNS subdomain such as goship-apps")
+                .refine((n) => !n.startsWith("system-"), "names starting with system- are reserved by Kubernetes"),
+            value: z.int().min(-1000000000).max(1000000000, "must be at most 1000000000 (higher values are reserved for system classes)"),
+        })
+        .optional()
+        .describe("a PriorityClass this stack creates; services without priorityClassName use it"),
+});
+
+export const buildSchema = z
+    .strictObject({
+        revision: z
+            .string()
+            .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,100}$/, "must be usable as an image tag")
+            .optional()
+            .describe("source revision for tags and labels; from git when unset"),
+        builder: z.string().min(1).optional().describe("buildx builder name; the buildx store's current builder when unset"),
+        cache: z.boolean().default(true).describe("registry build cache per platform"),
+        sourceUrl: z.string().url().optional().describe("org.opencontainers.image.source label"),
+    })
+    .default({ cache: true });
+
+export const stackConfigSchema = z
+    .strictObject({
+        services: z.array(serviceSchema).min(1, "list at least one service"),
+        registry: registrySchema.optional(),
+        kubernetes: kubernetesSchema,
+        build: buildSchema,
+    })
+    .superRefine((c, ctx) => {
+        const seen = new Map<string, number>();
+        c.services.forEach((s, i) => {
+            const first = seen.get(s.name);
+            if (first !== undefined) {
+                ctx.addIssue({ code: "custom", path: ["services", i, "name"], message: `"${s.name}" is already used by services[${first}]; service names must be unique` });
+            }
+            seen.set(s.name, i);
+        });
+        if (!c.registry && c.services.some((s) => s.image.source === "build")) {
+            ctx.addIssue({ code: "custom", path: ["registry"], message: 'required when a service builds its image; set {type: generic, server: ...} or {type: ecr, region: ...}' });
+        }
+    });
+
+/** One service, validated and with every default filled in. */
+export type ServiceSpec = z.output<typeof serviceSchema>;
+/** Kubernetes target from config. */
+export type KubernetesConfig = z.output<typeof kubernetesSchema>;
+/** Build settings from config. */
+export type BuildConfig = z.output<typeof buildSchema>;
+/** The whole validated stack config. */
+export type StackConfig = z.output<typeof stackConfigSchema>;
+
+/**
+ * Raised for invalid stack config; the message lists every problem, one per line. A
+ * RunError, so Pulumi prints it as the program's failure without a stack trace.
+ */
+export class ConfigError extends pulumi.RunError {
+    constructor(readonly problems: string[]) {
+        super(problems.join("\n"));
+        this.name = "ConfigError";
+    }
+}
+
+/** The keys goship reads from config, besides secrets. */
+export const CONFIG_KEYS = ["services", "registry", "kubernetes", "build"] as const;
+
+/** The secret config key holding the generic registry's password. */
+export const REGISTRY_PASSWORD_KEY = "registryPassword";
+
+/**
+ * A stack's config as Pulumi holds it: `namespace:key` → the value as text (objects as
+ * JSON) and whether it is stored encrypted. The program and the runner both read it this
+ * way (the Automation API's ConfigMap has this shape).
+ */
+export type ConfigEntries = Record<string, { value: string; secret?: boolean }>;
+
+/** The value of goship's KEY in ENTRIES: JSON parsed, text kept as text; undefined when unset. */
+export function entryValue(entries: ConfigEntries, key: string): unknown {
+    const entry = entries[`${CONFIG_NAMESPACE}:${key}`];
+    if (entry === undefined) return undefined;
+    try {
+        return JSON.parse(entry.value);
+    } catch {
+        // A scalar that is not JSON (e.g. `services: hello`): let the schema report its type.
+        return entry.value;
+    }
+}
+
+/** Validates goship's keys of ENTRIES; throws ConfigError naming each bad key. */
+export function parseStackConfigEntries(entries: ConfigEntries): StackConfig {
+    const raw: Record<string, unknown> = {};
+    for (const key of CONFIG_KEYS) {
+        const value = entryValue(entries, key);
+        if (value !== undefined) raw[key] = value;
+    }
+    return parseStackConfig(raw);
+}
+
+/**
+ * Validates raw config values (key without namespace → parsed YAML value) and returns the
+ * typed config with defaults applied. Throws ConfigError naming each bad key.
+ */
+export function parseStackConfig(raw: Record<string, unknown>): StackConfig {
+    if (Object.keys(raw).length === 0) {
+        throw new ConfigError([
+            `${CONFIG_NAMESPACE}: the stack has no goship config; set ${CONFIG_NAMESPACE}:services, ${CONFIG_NAMESPACE}:registry and ${CONFIG_NAMESPACE}:kubernetes in Pulumi.<stack>.yaml (see README "Configuration")`,
+        ]);
+    }
+    const result = stackConfigSchema.safeParse(raw);
+    if (result.success) return result.data;
+    throw new ConfigError(problemsOf(result.error, `${CONFIG_NAMESPACE}:`));
+}
+
+/** A secret config key the stack needs, and the setting that needs it. */
+export interface RequiredSecret {
+    /** Key in goship's namespace, e.g. `registryPassword`. */
+    key: string;
+    /** The setting that needs it, e.g. `registry.username` or `services[0].secretEnv.API_TOKEN`. */
+    where: string;
+}
+
+/**
+ * Secret config keys the config needs: the generic registry's password when a username
+ * is set, and each key a service's secretEnv names.
+ */
+export function requiredSecrets(config: StackConfig): RequiredSecret[] {
+    const registry = config.registry?.type === "generic" && config.registry.username !== undefined ? [{ key: REGISTRY_PASSWORD_KEY, where: "registry.username" }] : [];
+    const env = config.services.flatMap((s, i) => Object.entries(s.secretEnv).map(([name, key]) => ({ key, where: `services[${i}].secretEnv.${name}` })));
+    return [...registry, ...env];
+}
+
+/** The error line for a required secret that is missing (or, with `problem`, stored wrongly). */
+export function missingSecretMessage({ key, where }: RequiredSecret, problem = "required by"): string {
+    return `${CONFIG_NAMESPACE}:${key}: ${problem} ${CONFIG_NAMESPACE}:${where}; run: pulumi config set --secret ${key} <value>`;
+}
+
+/**
+ * Each required secret must be set and stored encrypted: a plain value would sit in the
+ * stack file in clear text.
+ */
+export function secretProblems(config: StackConfig, entries: ConfigEntries): string[] {
+    const problems = requiredSecrets(config).flatMap((required) => {
+        const entry = entries[`${CONFIG_NAMESPACE}:${required.key}`];
+        if (entry === undefined) return [missingSecretMessage(required)];
+        if (!entry.secret) return [missingSecretMessage(required, "stored in plain text but used as a secret by")];
+        return [];
+    });
+    return [...new Set(problems)];
+}
+
+/**
+ * Keys in goship's namespace that nothing reads: a misspelt `goship:servics` would
+ * otherwise be ignored silently. Known are CONFIG_KEYS, the registry password, and the
+ * secret keys the services' secretEnv names (read from the raw value when the config
+ * itself is invalid, so a valid secret key is never reported).
+ */
+export function unknownKeyProblems(entries: ConfigEntries): string[] {
+    const known = new Set<string>([...CONFIG_KEYS, REGISTRY_PASSWORD_KEY, ...secretKeysNamedBy(entryValue(entries, "services"))]);
+    return Object.keys(entries)
+        .filter((k) => k.startsWith(`${CONFIG_NAMESPACE}:`))
+        .map((k) => k.slice(CONFIG_NAMESPACE.length + 1))
+        .filter((key) => !known.has(key))
+        .sort()
+        .map(
+            (key) =>
+                `${CONFIG_NAMESPACE}:${key}: unknown key; goship reads ${CONFIG_KEYS.map((k) => `${CONFIG_NAMESPACE}:${k}`).join(", ")}, ${CONFIG_NAMESPACE}:${REGISTRY_PASSWORD_KEY} and the secret keys a service's secretEnv names; check the spelling against README "Configuration", or remove it (pulumi config rm ${key})`,
+        );
+}
+
+function secretKeysNamedBy(services: unknown): string[] {
+    if (!Array.isArray(services)) return [];
+    return services.flatMap((s: unknown) => {
+        const env = (s as { secretEnv?: unknown } | null)?.secretEnv;
+        return env !== null && typeof env === "object" ? Object.values(env).filter((v): v is string => typeof v === "string") : [];
+    });
+}

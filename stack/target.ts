@@ -1,0 +1,91 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import { CheckedStack } from "./check";
+import { kubernetesProvider } from "./cluster";
+import { ServiceSpec } from "./config";
+
+/**
+ * Where the program's objects go, chosen once:
+ * - live: the configured cluster, registries and (for ECR) AWS.
+ * - render: the Kubernetes provider writes every object it would apply as YAML into a
+ *   directory (its renderYamlToDirectory option) instead of talking to a cluster, so
+ *   reviewers and linters see exactly what `pulumi up` would apply. Nothing else is
+ *   touched: no image is built or pushed, no registry or ECR repository is created, no
+ *   upstream stack is read. Images are the one difference from a real deployment: each
+ *   service runs RENDER_IMAGE_REGISTRY/<service>@sha256:0…0, since the digest only exists
+ *   after a build. Secrets are markers, so rendered YAML never carries one.
+ *
+ * Render mode is turned on by GOSHIP_RENDER_DIR (tools/local/render.ts sets it); never by
+ * stack config, so a stack cannot be left in render mode by accident.
+ */
+export interface Target {
+    kind: "live" | "render";
+    /** The explicit provider every Kubernetes object uses. */
+    kubernetes: k8s.Provider;
+    /** Every provider the services use (Kubernetes, and AWS for ECR). */
+    providers: pulumi.ProviderResource[];
+    /** Where a service's image comes from on this target. */
+    imageOf(spec: ServiceSpec): ImageChoice;
+    /** A secret config value by key (a marker when rendering). */
+    secret(key: string): pulumi.Output<string>;
+}
+
+/** Build the image here, or deploy one pinned by digest. */
+export type ImageChoice = { type: "build" } | { type: "promote"; ref: string };
+
+export interface RenderMode {
+    /** Directory the provider writes into (it creates 0-crd/ and 1-manifest/ below it). */
+    directory: string;
+}
+
+export const RENDER_DIR_ENV = "GOSHIP_RENDER_DIR";
+export const RENDER_IMAGE_REGISTRY = "render.goship.invalid";
+const PLACEHOLDER_DIGEST = "sha256:" + "0".repeat(64);
+
+export function renderModeFrom(env: NodeJS.ProcessEnv = process.env): RenderMode | undefined {
+    const directory = env[RENDER_DIR_ENV];
+    return directory ? { directory } : undefined;
+}
+
+/** The digest-pinned placeholder a rendered service runs. */
+export function placeholderImageRef(service: string): string {
+    return `${RENDER_IMAGE_REGISTRY}/${service}@${PLACEHOLDER_DIGEST}`;
+}
+
+/**
+ * The target for a checked stack: render mode when MODE is given, else live. SECRETS are
+ * the stack's secret values by key (read only for a live target).
+ */
+export function chooseTarget(checked: CheckedStack, mode: RenderMode | undefined, readSecrets: () => Record<string, pulumi.Output<string>>): Target {
+    const { config } = checked;
+    if (mode) {
+        pulumi.log.info(`goship: render mode (${RENDER_DIR_ENV}=${mode.directory}): writing manifests, deploying nothing; images are placeholders`);
+        const kubernetes = new k8s.Provider("kubernetes", { renderYamlToDirectory: mode.directory, namespace: config.kubernetes.namespace });
+        return {
+            kind: "render",
+            kubernetes,
+            providers: [kubernetes],
+            imageOf: (spec) => ({ type: "promote", ref: placeholderImageRef(spec.name) }),
+            secret: (key) => pulumi.secret(`<${key}: not rendered>`),
+        };
+    }
+    if (!checked.kubeconfig) throw new Error("a live target needs the checked kubeconfig (checkStack)");
+    const kubernetes = kubernetesProvider("kubernetes", config.kubernetes, checked.kubeconfig);
+    const providers: pulumi.ProviderResource[] = [kubernetes];
+    if (config.registry?.type === "ecr") {
+        providers.push(new aws.Provider("aws", { region: config.registry.region as aws.Region }));
+    }
+    const secrets = readSecrets();
+    return {
+        kind: "live",
+        kubernetes,
+        providers,
+        imageOf: (spec) => (spec.image.source === "build" ? { type: "build" } : { type: "promote", ref: checked.promoted[spec.name] }),
+        secret: (key) => {
+            const value = secrets[key];
+            if (!value) throw new Error(`goship:${key}: no secret value was read for it (checkStack requires every secret a service names)`);
+            return value;
+        },
+    };
+}
