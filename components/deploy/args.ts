@@ -67,7 +67,8 @@ const probeTimings = {
 
 const httpProbes = z
     .strictObject({
-        type: z.literal("http"),
+        /** @default "http" */
+        type: z.literal("http").default("http"),
         /** @default "/healthz" */
         livenessPath: httpPath.default("/healthz"),
         /** @default "/readyz" */
@@ -112,10 +113,9 @@ const execProbes = z.strictObject({
  * Startup, liveness and readiness probes, by kind: `http` (the default when `type` is
  * left out), `grpc` or `exec`. A kind cannot carry another kind's fields.
  */
-export const probesSchema = z.preprocess(
-    (value) => (value === undefined ? { type: "http" } : isObject(value) && value.type === undefined ? { ...value, type: "http" } : value),
-    z.discriminatedUnion("type", [httpProbes, grpcProbes, execProbes], { message: 'must have type "http" (paths), "grpc" (grpcService) or "exec" (commands)' }),
-);
+export const probesSchema = z
+    .discriminatedUnion("type", [httpProbes, grpcProbes, execProbes], { message: 'must have type "http" (paths), "grpc" (grpcService) or "exec" (commands)' })
+    .prefault({});
 
 export const timezoneSchema = z
     .strictObject({
@@ -339,10 +339,6 @@ export const goDeploymentSettingsSchema = z
 export type ProbeSpec = z.output<typeof probesSchema>;
 /** Requests and limits, validated and defaulted. */
 export type ResourceSpec = z.output<typeof resourcesSchema>;
-
-function isObject(value: unknown): value is Record<string, unknown> {
-    return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
     return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;

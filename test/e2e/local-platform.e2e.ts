@@ -350,9 +350,10 @@ test("7. a release whose pods never become ready fails within the rollout timeou
 type BadInput = [name: string, change: (service: Record<string, unknown>, config: Record<string, unknown>) => void, expected: RegExp];
 
 // The issue's matrix (the mock tests' in test/graph/bad-config.test.ts run it through the
-// program), this time on the deployed stack through the runner: its preflight
-// (tools/local/preflight.ts: the program's own checks, the promotion source read with the
-// real CLI) refuses each before an operation starts.
+// program), this time on the deployed stack: through the runner, whose preflight
+// (tools/local/preflight.ts: the program's own check, stack/check.ts, with the promotion
+// source read by the real CLI) refuses each before an operation starts; and through the
+// program alone, as a plain `pulumi up` runs it.
 const BAD_INPUTS: BadInput[] = [
     // Pulumi.yaml declares services and kubernetes as required: the CLI itself refuses.
     ["empty config", (_s, c) => Object.keys(c).forEach((k) => delete c[k]), /goship:kubernetes: required .* missing from stack dev; set it in Pulumi\.dev\.yaml.*\n.*goship:services: required/],
@@ -376,7 +377,11 @@ const BAD_INPUTS: BadInput[] = [
     // The deployed dev stack exports images.hello only.
     ["promotion source without the service", (s) => Object.assign(s, { name: "other", image: { source: "promote", fromStack: "organization/goship/dev" } }), /goship:services\[0\]\.image\.fromStack: stack organization\/goship\/dev exports no image for other \(its images output has: hello\); deploy other there first/],
     ["registry username without the password secret", (_s, c) => Object.assign(c["goship:registry"] as object, { username: "ci" }), /goship:registryPassword: required by goship:registry\.username; run: pulumi config set --secret registryPassword/],
+    ["unknown top-level key", (_s, c) => (c["goship:servics"] = []), /goship:servics: unknown key; .*check the spelling against README "Configuration", or remove it \(pulumi config rm servics\)/],
 ];
+
+/** Cases the CLI itself refuses before any program runs: the program path cannot see them. */
+const REFUSED_BY_THE_CLI = new Set(["empty config"]);
 
 test("7c. bad input on the deployed stack: every case of the matrix fails at preview and at up, naming the key and the fix; nothing is registered or changed", async () => {
     const before = deployment();
@@ -400,6 +405,39 @@ test("7c. bad input on the deployed stack: every case of the matrix fails at pre
             assert.equal(await stateSnapshot(), stateBefore, `${name}: the stack's state is unchanged`);
         }
     });
+    // The same matrix with the runner's preflight off: the program refuses each by itself,
+    // with the same key and fix, through Pulumi's error path (the CLI's failure, no
+    // unhandled rejection in this process), and the engine changes nothing.
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+        const programCases = BAD_INPUTS.filter(([name]) => !REFUSED_BY_THE_CLI.has(name));
+        await timed(`7c. ${programCases.length} bad inputs, each refused by the program itself at preview and at up`, async () => {
+            for (const [name, change, expected] of programCases) {
+                writeStackConfig(change);
+                try {
+                    for (const operation of ["preview", "up"] as const) {
+                        let output = "";
+                        const failure = await expectFailure(`${operation} with ${name} (program only)`, () =>
+                            runOperation(stack, operation, { preflight: false, onOutput: (t) => { output += t; quiet.onOutput(t); } }),
+                        );
+                        assert.ok(failure instanceof CommandError, `${name}: the CLI's ${operation} fails, got ${String(failure)}`);
+                        assert.match(output, expected, `${name}: the program's ${operation} names the key and the fix`);
+                        // A RunError: reported without a stack trace, not as the SDK's "Unhandled exception".
+                        assert.doesNotMatch(output, /Unhandled exception|\n\s+at \S+ \(\S+:\d+:\d+\)/, `${name}: a clean refusal, not a crash`);
+                    }
+                } finally {
+                    fs.writeFileSync(STACK_FILE, stackFileText);
+                }
+                assert.equal(await stateSnapshot(), stateBefore, `${name}: the stack's state is unchanged`);
+            }
+        });
+        await new Promise((r) => setTimeout(r, 200));
+        assert.deepEqual(unhandled, [], "no rejection was left unhandled in the runner's process");
+    } finally {
+        process.off("unhandledRejection", onUnhandled);
+    }
     const after = deployment();
     assert.equal(after.metadata.generation, before.metadata.generation, "the Deployment was never updated");
     assert.equal(after.spec.template.spec.containers[0].image, before.spec.template.spec.containers[0].image);

@@ -1,6 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { runStack } from "../harness/program";
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError } from "../../stack/config";
+import { runStack, runStackAsHost } from "../harness/program";
 
 type Config = Record<string, unknown>;
 type Service = Record<string, unknown>;
@@ -41,6 +43,9 @@ const CASES: [string, (c: Config) => void, RegExp][] = [
     ["secret env whose secret config key is not set", (c) => (service(c).secretEnv = { API_TOKEN: "apiToken" }), /goship:apiToken: required by goship:services\[0\]\.secretEnv\.API_TOKEN; run: pulumi config set --secret apiToken/],
     ["registry username without the password secret", (c) => (c["goship:registry"] = { type: "generic", server: "127.0.0.1:5000", username: "ci" }), /goship:registryPassword: required by goship:registry\.username; run: pulumi config set --secret registryPassword/],
     ["services not a list", (c) => (c["goship:services"] = "hello"), /goship:services: /],
+    // The runner refused these two before; the program now refuses them itself (one check, stack/check.ts).
+    ["secret env value stored in plain text", (c) => ((service(c).secretEnv = { API_TOKEN: "apiToken" }), (c["goship:apiToken"] = "not-encrypted")), /goship:apiToken: stored in plain text but used as a secret by goship:services\[0\]\.secretEnv\.API_TOKEN; run: pulumi config set --secret apiToken/],
+    ["unknown top-level key", (c) => (c["goship:servics"] = []), /goship:servics: unknown key; .*check the spelling against README "Configuration", or remove it \(pulumi config rm servics\)/],
 ];
 
 for (const [name, mutate, expected] of CASES) {
@@ -78,4 +83,18 @@ test("bad config: a promoted image not pinned by digest is refused", async () =>
         runStack("prod", { stacks: { "organization/goship/staging": { images: { hello: "registry.example/hello:latest" } } } }),
         { message: /^goship:services\[0\]\.image\.fromStack: stack organization\/goship\/staging exports "registry\.example\/hello:latest" for hello, which is not pinned by digest/ },
     );
+});
+
+test("a refused stack fails cleanly where Pulumi runs it: one ConfigError (a RunError, printed without a stack trace), no rejection left unhandled", async () => {
+    const { error, lateRejections } = await runStackAsHost("dev", { mutate: (c) => (service(c).port = 443) });
+    assert.ok(error instanceof ConfigError && pulumi.RunError.isInstance(error), `a ConfigError that is a RunError, got ${String(error)}`);
+    assert.match((error as Error).message, /^goship:services\[0\]\.port: privileged ports need root/);
+    assert.deepEqual(lateRejections, [], "the root Stack's derived promises are observed");
+});
+
+test("the check above can fail: a program that just throws leaves the root Stack's rejections unhandled", async () => {
+    const { lateRejections } = await runStackAsHost("dev", {}, async () => {
+        throw new ConfigError(["goship:services[0].port: an unguarded refusal"]);
+    });
+    assert.ok(lateRejections.length > 0, "an unguarded throw leaves rejections nobody hears");
 });

@@ -183,13 +183,13 @@ function resolveOutputs(value: unknown): Promise<unknown> {
     });
 }
 
-/**
- * Runs index.ts for `stack` and returns what it registered and exported. Throws what the
- * program throws (bad config), after checking how many resources were registered anyway.
- */
-export async function runStack(stack: string, opts: RunOptions = {}): Promise<RunResult> {
-    const config = readStackConfigFile(stack);
-    opts.mutate?.(config);
+/** Mocks, config and a user-like project directory set up for one run; `run` registers resources. */
+async function underMocks<T>(
+    stack: string,
+    config: Record<string, unknown>,
+    opts: RunOptions,
+    run: (registered: Recorded[]) => Promise<T>,
+): Promise<T & { resources: Registered[] }> {
     const registered: Recorded[] = [];
     await pulumi.runtime.setMocks(mocks({ ...DEFAULT_STACKS, ...(opts.stacks ?? {}) }, (r) => registered.push(r)), PROJECT, stack, opts.preview ?? false);
     const options = recordOptions();
@@ -209,14 +209,10 @@ export async function runStack(stack: string, opts: RunOptions = {}): Promise<Ru
     process.chdir(projectDir);
     process.env.HOME = path.join(projectDir, "home");
     try {
-        const programPath = require.resolve(path.join(REPO_ROOT, ".build", "index.js"));
-        delete require.cache[programPath];
-        const program = require(programPath) as () => Promise<Record<string, unknown>>;
-        const exported = await program();
-        const outputs = (await resolveOutputs(exported)) as Record<string, unknown>;
+        const result = await run(registered);
         await settle(() => registered.length);
         if (rejections.errors.length > 0) throw rejections.errors[0];
-        return { resources: withUrnsAndOptions(registered, options), outputs };
+        return { ...result, resources: withUrnsAndOptions(registered, options) };
     } catch (e) {
         await settle(() => registered.length);
         throw Object.assign(e as Error, { registered: registered.length });
@@ -226,6 +222,72 @@ export async function runStack(stack: string, opts: RunOptions = {}): Promise<Ru
         process.env.HOME = home;
         fs.rmSync(projectDir, { recursive: true, force: true });
     }
+}
+
+/** The compiled program (index.ts), loaded afresh so each run starts clean. */
+function loadProgram(): () => Promise<Record<string, unknown>> {
+    const programPath = require.resolve(path.join(REPO_ROOT, ".build", "index.js"));
+    delete require.cache[programPath];
+    return require(programPath) as () => Promise<Record<string, unknown>>;
+}
+
+/**
+ * Runs index.ts for `stack` and returns what it registered and exported. Throws what the
+ * program throws (bad config), after checking how many resources were registered anyway.
+ */
+export async function runStack(stack: string, opts: RunOptions = {}): Promise<RunResult> {
+    const config = readStackConfigFile(stack);
+    opts.mutate?.(config);
+    return underMocks(stack, config, opts, async () => {
+        const exported = await loadProgram()();
+        return { outputs: (await resolveOutputs(exported)) as Record<string, unknown> };
+    });
+}
+
+/**
+ * Uses the components from code, as a program of the user's own would (README
+ * "Components"): BUILD constructs them and returns what to export.
+ */
+export async function runComponents(build: () => unknown, opts: RunOptions = {}): Promise<{ resources: Registered[]; outputs: unknown }> {
+    return underMocks("dev", {}, opts, async () => ({ outputs: await resolveOutputs(build()) }));
+}
+
+/** How a failed run ended when run as Pulumi's language hosts run a program. */
+export interface HostedFailure {
+    /** What the run rejected with. */
+    error: unknown;
+    /** Rejections nobody handled once the run had settled (what the Automation API's inline host leaves unheard). */
+    lateRejections: unknown[];
+}
+
+/**
+ * Runs index.ts for `stack` the way Pulumi's hosts do, inside the SDK's root Stack resource
+ * (runInPulumiStack), with this harness listening for unhandled rejections only until the
+ * run settles, as the Automation API's inline host does. The run must fail. PROGRAM
+ * replaces index.ts (to show what an unguarded failure leaves behind).
+ */
+export async function runStackAsHost(stack: string, opts: RunOptions = {}, program: () => Promise<unknown> = () => loadProgram()()): Promise<HostedFailure> {
+    const config = readStackConfigFile(stack);
+    opts.mutate?.(config);
+    return underMocks(stack, config, opts, async () => {
+        let error: unknown;
+        try {
+            await pulumi.runtime.runInPulumiStack(program);
+        } catch (e) {
+            error = e;
+        }
+        if (error === undefined) throw new Error("expected the program to fail");
+        // The host has stopped listening: whatever rejects now is nobody's.
+        const late: unknown[] = [];
+        const listener = (reason: unknown) => late.push(reason);
+        const saved = process.listeners("unhandledRejection");
+        process.removeAllListeners("unhandledRejection");
+        process.on("unhandledRejection", listener);
+        await new Promise((r) => setTimeout(r, 100));
+        process.removeAllListeners("unhandledRejection");
+        for (const l of saved) process.on("unhandledRejection", l);
+        return { error, lateRejections: late };
+    });
 }
 
 interface RegisterRequest {

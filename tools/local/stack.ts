@@ -29,6 +29,12 @@ export interface RunOptions {
     diff?: boolean;
     /** Where the CLI's output goes (default: this process's stdout). */
     onOutput?: (text: string) => void;
+    /**
+     * Check the stack before the CLI starts (preflight.ts). Default true; false leaves the
+     * refusal to the program itself, as a plain `pulumi up` would (e2e step 7c proves both
+     * refuse the same input).
+     */
+    preflight?: boolean;
 }
 
 export interface RunResult {
@@ -73,8 +79,8 @@ export async function runOperation(stack: Stack, operation: Operation, options: 
     // The CLI's stderr (error messages) is streamed and kept too.
     const onError = onOutput;
     const common = { onOutput, onError, color: "never" as const, diff: options.diff ?? false };
-    // The program's own checks, first, so bad input never starts the CLI (preflight.ts).
-    if (operation === "preview" || operation === "up") await preflight(stack);
+    // The program's own check, first, so bad input never starts the CLI (preflight.ts).
+    if ((operation === "preview" || operation === "up") && options.preflight !== false) await preflight(stack);
     switch (operation) {
         case "preview": {
             const r = await stack.preview({ ...common, expectNoChanges: options.expectNoChanges ?? false });
