@@ -4,6 +4,7 @@ import { problemsOf } from "../components/arguments";
 import { buildArgsField, builderImageField, mainField, platformsField, runtimeField, versionVariableField, windowsImageField } from "../components/build/args";
 import { NodeOs, Platform, platformOs } from "../components/build/platforms";
 import { checkDeploymentSettings, deploymentSettingsShape, secretEnvField } from "../components/deploy/args";
+import { windowsBuildProblem } from "../components/deploy/windows";
 import { registrySchema } from "../components/publish/registry";
 
 /**
@@ -62,7 +63,10 @@ export const serviceSchema = z
                 ctx.addIssue({ code: "custom", path: ["secretEnv", name], message: `"${key}" is one of goship's own config keys; store the value under a key of its own` });
             }
         }
-        checkDeploymentSettings(s, nodeOsOf(s.platforms), ctx);
+        const os = nodeOsOf(s.platforms);
+        checkDeploymentSettings(s, os, ctx);
+        const problem = os === "windows" ? windowsBuildProblem(s.base.windows) : undefined;
+        if (problem) ctx.addIssue({ code: "custom", path: ["base", "windows"], message: problem });
     });
 
 export const kubernetesSchema = z.strictObject({

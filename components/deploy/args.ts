@@ -2,6 +2,7 @@ import { z } from "zod";
 import { windowsImageField } from "../build/args";
 import { NodeOs } from "../build/platforms";
 import { QUANTITY_PATTERN, parseQuantity } from "./quantity";
+import { windowsBuildProblem } from "./windows";
 import { isKnownZone } from "./zoneinfo";
 
 /**
@@ -333,7 +334,11 @@ export const goDeploymentSettingsSchema = z
         /** Secret env vars (name → secret value), delivered through a Secret and secretKeyRef. @default none */
         secretEnv: secretEnvField(z.custom<unknown>(() => true)),
     })
-    .superRefine((s, ctx) => checkDeploymentSettings(s, s.os, ctx));
+    .superRefine((s, ctx) => {
+        checkDeploymentSettings(s, s.os, ctx);
+        const problem = s.os === "windows" ? windowsBuildProblem(s.windowsImage) : undefined;
+        if (problem) ctx.addIssue({ code: "custom", path: ["windowsImage"], message: problem });
+    });
 
 /** Probe settings, validated: one of the three kinds. */
 export type ProbeSpec = z.output<typeof probesSchema>;

@@ -11,15 +11,21 @@ const WINDOWS_BUILDS: Record<string, string> = {
     ltsc2025: "10.0.26100",
 };
 
+function ltscOf(image: string): string | undefined {
+    const tag = parseImageReference(image)?.tag ?? "";
+    return Object.keys(WINDOWS_BUILDS).find((name) => tag === name || tag.startsWith(`${name}-`) || tag.endsWith(`-${name}`));
+}
+
+/** Why IMAGE's Windows build cannot be told, or undefined when it can (the argument schemas check this). */
+export function windowsBuildProblem(image: string): string | undefined {
+    if (ltscOf(image)) return undefined;
+    return `cannot tell the Windows build of "${image}"; use a tag naming the release (${Object.keys(WINDOWS_BUILDS).join(", ")}), e.g. mcr.microsoft.com/windows/nanoserver:ltsc2022 (a digest may follow the tag)`;
+}
+
 /** The windows-build node label value for a nanoserver/servercore image reference. */
 export function windowsBuildOf(image: string): string {
-    const tag = parseImageReference(image)?.tag ?? "";
-    const ltsc = Object.keys(WINDOWS_BUILDS).find((name) => tag === name || tag.startsWith(`${name}-`) || tag.endsWith(`-${name}`));
-    if (!ltsc) {
-        throw new Error(
-            `base.windows: cannot tell the Windows build of "${image}"; use a tag naming the release (${Object.keys(WINDOWS_BUILDS).join(", ")}), e.g. mcr.microsoft.com/windows/nanoserver:ltsc2022 (a digest may follow the tag)`,
-        );
-    }
+    const ltsc = ltscOf(image);
+    if (!ltsc) throw new Error(`base.windows: ${windowsBuildProblem(image)}`);
     return WINDOWS_BUILDS[ltsc];
 }
 

@@ -93,6 +93,7 @@ const BAD: [string, (c: Record<string, unknown>) => void, RegExp][] = [
     ["secret env also set as plain env", (c) => Object.assign(service(c), { env: { API_TOKEN: "x" }, secretEnv: { API_TOKEN: "apiToken" } }), /^goship:services\[0\]\.secretEnv\.API_TOKEN: also set in env/],
     ["secret env on goship's own key", (c) => (service(c).secretEnv = { TOKEN: "registryPassword" }), /^goship:services\[0\]\.secretEnv\.TOKEN: "registryPassword" is one of goship's own config keys/],
     ["preStop sleep eats the grace period", (c) => Object.assign(service(c), { preStopSleepSeconds: 30, terminationGracePeriodSeconds: 30 }), /^goship:services\[0\]\.preStopSleepSeconds: 30s leaves no time of the 30s grace period/],
+    ["Windows base image without an LTSC tag", (c) => Object.assign(service(c), { platforms: ["windows/amd64"], timezone: { zone: "UTC" }, base: { windows: "mirror.example/nanoserver:latest" } }), /^goship:services\[0\]\.base\.windows: cannot tell the Windows build of "mirror\.example\/nanoserver:latest"; use a tag naming the release/],
     ["ecr region malformed", (c) => (c.registry = { type: "ecr", region: "europe" }), /^goship:registry\.region: must be an AWS region/],
 ];
 
