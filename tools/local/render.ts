@@ -1,6 +1,6 @@
 /**
  * Renders every Kubernetes object a stack would apply, as YAML, through the kubernetes
- * provider itself (renderYamlToDirectory; components/render.ts), with no cluster, registry
+ * provider itself (renderYamlToDirectory; stack/target.ts), with no cluster, registry
  * or cloud account:
  *
  *   node .build/tools/local/render.js OUT_DIR [STACK[=STACK_FILE]...]   (default: dev staging prod)

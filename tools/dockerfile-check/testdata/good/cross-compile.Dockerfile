@@ -1,4 +1,4 @@
-# Multi-stage cross-compile in the shape goship renders (components/dockerfile.ts),
+# Multi-stage cross-compile in the shape goship renders (components/build/dockerfile.ts),
 # with no "# syntax=" line: BuildKit's built-in frontend must accept every flag.
 
 # build cross-compiles on the build platform for the target platform.
