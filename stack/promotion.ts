@@ -52,15 +52,26 @@ export function unreadableUpstream(key: string, upstream: string, reason: string
     return `${key}: cannot read stack ${upstream} (${reason}); check the name (org/project/stack) and that the stack has been deployed`;
 }
 
-/** The program's reader: one StackReference per upstream stack, read through the engine. */
-export function stackReferenceReader(): UpstreamImages {
-    const references = new Map<string, pulumi.StackReference>();
+/**
+ * The program's reader: the engine's own stack-outputs function (what a StackReference
+ * reads), called as an invoke, so a missing stack is an error the program can name by its
+ * config key instead of a failed resource read that ends the run first.
+ */
+export function engineStackImages(): UpstreamImages {
     return async (upstream) => {
-        let reference = references.get(upstream);
-        if (!reference) {
-            reference = new pulumi.StackReference(`upstream-${upstream.replace(/[^A-Za-z0-9-]/g, "-")}`, { name: upstream });
-            references.set(upstream, reference);
-        }
-        return (await reference.getOutputDetails("images")).value;
+        const result = (await pulumi.runtime.invoke(READ_STACK_OUTPUTS, { name: upstream }, {})) as { outputs?: Record<string, unknown> };
+        return result.outputs?.images;
     };
+}
+
+/** The engine's builtin function behind StackReference. */
+export const READ_STACK_OUTPUTS = "pulumi:pulumi:readStackOutputs";
+
+/**
+ * One StackReference per upstream stack, once the check has passed: the state then records
+ * where this stack promotes from (`pulumi stack export`, the stack's dependencies).
+ */
+export function recordPromotionSources(config: StackConfig): pulumi.StackReference[] {
+    const upstreams = [...new Set(config.services.flatMap((s) => (s.image.source === "promote" ? [s.image.fromStack] : [])))];
+    return upstreams.map((upstream) => new pulumi.StackReference(`upstream-${upstream.replace(/[^A-Za-z0-9-]/g, "-")}`, { name: upstream }));
 }

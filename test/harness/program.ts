@@ -124,6 +124,13 @@ function mocks(stacks: Record<string, Record<string, unknown>>, record: (r: Reco
             return { id: `${args.name}-id`, state };
         },
         call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+            if (args.token === "pulumi:pulumi:readStackOutputs") {
+                const outputs = stacks[args.inputs.name as string];
+                // The SDK reads a failed invoke's message from the gRPC error's details.
+                const message = `invocation of pulumi:pulumi:readStackOutputs returned an error: unknown stack "${args.inputs.name}"`;
+                if (!outputs) throw Object.assign(new Error(message), { details: message });
+                return { name: args.inputs.name, outputs, secretOutputNames: [] };
+            }
             if (args.token === "aws:ecr/getAuthorizationToken:getAuthorizationToken") {
                 return {
                     userName: "AWS",
