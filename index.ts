@@ -4,7 +4,7 @@ import { GoService } from "./components";
 import { checkStack, refuseStack } from "./stack/check";
 import { stackNamespace, stackPriorityClass } from "./stack/cluster";
 import { normalizeContextModes } from "./stack/context-modes";
-import { engineStackImages, recordPromotionSources } from "./stack/promotion";
+import { engineStackImages } from "./stack/promotion";
 import { programConfigEntries, readSecrets } from "./stack/pulumi-config";
 import { sourceRevision } from "./stack/revision";
 import { goServiceArgs } from "./stack/service-args";
@@ -21,7 +21,6 @@ export = async () => {
     if (!check.checked) return refuseStack(check.problems);
     const { config } = check.checked;
     const target = chooseTarget(check.checked, render, () => readSecrets(config));
-    if (target.kind === "live") recordPromotionSources(config);
 
     const needsHostPath = config.services.some((s) => s.timezone.mode === "hostPath");
     const namespace = stackNamespace(config.kubernetes, needsHostPath, { provider: target.kubernetes });

@@ -4,6 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { CheckedStack } from "./check";
 import { kubernetesProvider } from "./cluster";
 import { ServiceSpec } from "./config";
+import { recordPromotionSources } from "./promotion";
 
 /**
  * Where the program's objects go, chosen once:
@@ -76,6 +77,8 @@ export function chooseTarget(checked: CheckedStack, mode: RenderMode | undefined
     if (config.registry?.type === "ecr") {
         providers.push(new aws.Provider("aws", { region: config.registry.region as aws.Region }));
     }
+    // The state records where this stack promotes from (render mode reads no other stack).
+    recordPromotionSources(config);
     const secrets = readSecrets();
     return {
         kind: "live",
