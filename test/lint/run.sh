@@ -9,7 +9,7 @@ out="${GOSHIP_STATE:-$PWD/.goship}/rendered"
 stacks=(dev staging prod)
 
 tools/local/local.sh render "$out" "${stacks[@]}"
-# shellcheck disable=SC1090
+# shellcheck source=/dev/null # install.sh prints export PATH lines, made at run time
 . <(tools/linters/install.sh)
 
 status=0
