@@ -32,11 +32,12 @@ reg="https://$GOSHIP_REGISTRY"
 rcurl() { curl --noproxy '*' --cacert "$GOSHIP_REGISTRY_CA" -fsS --max-time 60 "$@"; }
 accept=(-H 'Accept: application/vnd.oci.image.manifest.v1+json' -H 'Accept: application/vnd.docker.distribution.manifest.v2+json')
 
-# The Dockerfile exactly as goship renders it (compiled components in .build/).
-if [ ! -f "$REPO/.build/components/dockerfile.js" ]; then
+# The Dockerfile exactly as goship renders it (compiled components in .build/, through the
+# package's public index).
+if [ ! -f "$REPO/.build/components/index.js" ]; then
     (cd "$REPO" && PATH="$PWD/node_modules/.bin:$PATH" tsc -p tsconfig.json)
 fi
-(cd "$REPO" && node -e 'process.stdout.write(require("./.build/components/dockerfile").renderDockerfile({os:"linux",binaryName:"hello",main:"./cmd/hello",port:8080,builderImage:process.argv[1]}))' "$GOSHIP_BUILDER_IMAGE") > "$work/Dockerfile"
+(cd "$REPO" && node -e 'process.stdout.write(require("./.build/components").renderDockerfile({os:"linux",binaryName:"hello",main:"./cmd/hello",port:8080,builderImage:process.argv[1]}))' "$GOSHIP_BUILDER_IMAGE") > "$work/Dockerfile"
 
 if [ "$prune" = 1 ]; then
     t0=$(now)
