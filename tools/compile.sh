@@ -5,4 +5,5 @@
 set -euo pipefail
 rm -rf .build
 tsc -p tsconfig.json
-cp -r components/zoneinfo .build/components/
+mkdir -p .build/components/deploy
+cp -r components/deploy/zoneinfo .build/components/deploy/
