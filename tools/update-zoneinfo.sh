@@ -4,6 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 src="$(go env GOROOT)/lib/time/zoneinfo.zip"
-cp "$src" components/zoneinfo/zoneinfo.zip
+cp "$src" components/deploy/zoneinfo/zoneinfo.zip
 grep -h '^DATA=' "$(go env GOROOT)/lib/time/update.bash" | sed 's/^DATA=/tzdata /'
-echo "copied from $(go version); update components/zoneinfo/README.md with the tzdata release"
+echo "copied from $(go version); update components/deploy/zoneinfo/README.md with the tzdata release"

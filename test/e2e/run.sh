@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 start=$SECONDS
 tools/local/local.sh provision
-# shellcheck disable=SC1091
+# shellcheck source=/dev/null # written by local.sh provision at run time, not in the repo
 . "${GOSHIP_STATE:-$PWD/.goship}/local.env"
 echo "[e2e] provisioning: $((SECONDS - start)) s"
 node --test --test-concurrency=1 --test-reporter=spec ".build/test/e2e/**/*.e2e.js"

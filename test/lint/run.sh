@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Manifests at zero findings (README "Tests"): renders what every stack would apply through
+# Shell scripts and manifests at zero findings (README "Tests"): shellcheck on every shell
+# script in the repo (tools/lint-shell.sh), then renders what every stack would apply through
 # the kubernetes provider itself (tools/local/local.sh render: no cluster, registry or cloud)
 # and runs kube-score, kube-linter and Polaris on each stack (tools/linters/lint.sh). Fails
 # on any finding, and on a suppression without a reason. Prints one line per stack and tool.
@@ -8,11 +9,17 @@ cd "$(dirname "$0")/../.."
 out="${GOSHIP_STATE:-$PWD/.goship}/rendered"
 stacks=(dev staging prod)
 
+echo "=== shell scripts ==="
+shell_rc=0
+shell_summary=$(tools/lint-shell.sh) || shell_rc=$?
+echo "$shell_summary"
+
 tools/local/local.sh render "$out" "${stacks[@]}"
-# shellcheck disable=SC1090
+# shellcheck source=/dev/null # install.sh prints export PATH lines, made at run time
 . <(tools/linters/install.sh)
 
 status=0
+[ "$shell_rc" = 0 ] || status=1
 summary=()
 for stack in "${stacks[@]}"; do
   echo "=== $stack ==="
@@ -56,5 +63,6 @@ done
 echo
 echo "=== findings per stack and tool ==="
 printf '%s\n' "${summary[@]}"
+printf '%-8s %s\n' shell "$(tail -n 1 <<<"$shell_summary")"
 [ "${#summary[@]}" = $((3 * (${#stacks[@]} + 3))) ] || { echo "lint: expected a summary from each tool for each stack" >&2; exit 2; }
 exit "$status"

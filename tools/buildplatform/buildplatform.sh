@@ -17,8 +17,18 @@
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-# shellcheck source=../locations.sh
-. "$HERE/../locations.sh"
+# shellcheck source=../lib/locations.sh
+. "$HERE/../lib/locations.sh"
+# shellcheck source=../lib/log.sh
+. "$HERE/../lib/log.sh"
+# shellcheck source=../lib/lock.sh
+. "$HERE/../lib/lock.sh"
+# shellcheck source=../lib/pid.sh
+. "$HERE/../lib/pid.sh"
+# shellcheck source=../lib/apt.sh
+. "$HERE/../lib/apt.sh"
+# shellcheck source=../lib/gowrap.sh
+. "$HERE/../lib/gowrap.sh"
 # shellcheck source=versions.env
 . "$HERE/versions.env"
 export PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH"
@@ -59,10 +69,7 @@ BUILDX_DIR="$DOCKER_CFG/buildx"
 REGISTRY_SETTINGS_BUILDER="$BUILDER_NAME-registry"
 ENV_FILE="$STATE/env.sh"
 
-log() { printf '[buildplatform %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
-now() { date +%s.%N; }
-since() { awk -v a="$1" -v b="$(now)" 'BEGIN{printf "%.1fs", b-a}'; }
+log_setup '[buildplatform %T]' ERROR
 # curl to the local registry only; never through a proxy.
 rcurl() { curl --noproxy '*' --cacert "$REG_TLS/ca.pem" -sS --max-time 30 "$@"; }
 
@@ -70,39 +77,21 @@ rcurl() { curl --noproxy '*' --cacert "$REG_TLS/ca.pem" -sS --max-time 30 "$@"; 
 
 need_root() { [ "$(id -u)" = 0 ] || die "run as root (buildkitd's OCI worker, debootstrap and apt-get need it)"; }
 
-pkg_installed() { [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]; }
-
 ensure_packages() { # ensure_packages [EXTRA_PACKAGE...]
     # apache2-utils: htpasswd, for the login registry's bcrypt password file.
-    local want=(runc docker-registry apache2-utils debootstrap ca-certificates curl iproute2 util-linux tar "$@") missing=() p
-    for p in "${want[@]}"; do pkg_installed "$p" || missing+=("$p"); done
-    [ "${#missing[@]}" = 0 ] && return 0
-    log "apt-get install ${missing[*]}"
-    # docker-registry's maintainer script starts its own service (Debian config: every
-    # interface, :5000); docker.io's and containerd's start dockerd and containerd on the
-    # system paths. Keep services from starting while installing, like Docker images do.
-    local policy=/usr/sbin/policy-rc.d made_policy=0
-    if [ ! -e "$policy" ]; then
-        printf '#!/bin/sh\nexit 101\n' > "$policy"; chmod 0755 "$policy"; made_policy=1
-    fi
-    local rc=0
-    { DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >&2 || rc=$?
-    [ "$made_policy" = 1 ] && rm -f "$policy"
-    [ "$rc" = 0 ] || die "apt-get install failed"
+    apt_ensure runc docker-registry apache2-utils debootstrap ca-certificates curl iproute2 util-linux tar "$@"
 }
 
 # ---------------------------------------------------------------- buildkit binaries
 
 bk_binaries_ok() {
-    [ -x "$BUILDKITD" ] && [ -x "$BUILDCTL" ] &&
-        "$BUILDKITD" --version 2>/dev/null | grep -q " $BUILDKIT_VERSION " &&
-        "$BUILDCTL" --version 2>/dev/null | grep -q " $BUILDKIT_VERSION "
+    gowrap_reports "$BUILDKITD" "$BUILDKIT_VERSION" --version &&
+        gowrap_reports "$BUILDCTL" "$BUILDKIT_VERSION" --version
 }
 
 build_buildkit() {
     bk_binaries_ok && return 0
-    command -v go >/dev/null || die "go not found on PATH"
+    gowrap_env
     local t0 w tmp
     t0=$(now)
     w="$CACHE/src/buildkit-$BUILDKIT_VERSION"
@@ -127,8 +116,7 @@ EOF
         "$BUILDKIT_VERSION" "$BUILDKIT_SUM" "$BUILDKIT_VERSION" "$BUILDKIT_GOMOD_SUM" > "$w/go.sum"
     (
         cd "$w"
-        export GOWORK=off GOFLAGS='' CGO_ENABLED=0
-        dir=$(go mod download -json "github.com/moby/buildkit@$BUILDKIT_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+        dir=$(go mod download -json "github.com/moby/buildkit@$BUILDKIT_VERSION" | json_field Dir)
         [ -f "$dir/go.sum" ] || die "module directory for buildkit not found"
         # BuildKit's own go.sum covers its dependency graph; keep the pinned module lines.
         cat "$dir/go.sum" >> go.sum
@@ -142,9 +130,9 @@ EOF
         pkg=github.com/moby/buildkit
         ldf="-s -w -X $pkg/version.Version=$BUILDKIT_VERSION -X $pkg/version.Revision=$BUILDKIT_REVISION -X $pkg/version.Package=$pkg"
         # Upstream's Dockerfile flags: static, CGO off, tags "osusergo netgo static_build seccomp".
-        go build -trimpath -tags "osusergo netgo static_build seccomp" -ldflags "$ldf -extldflags -static" \
-            -o "$tmp/buildkitd" "$pkg/cmd/buildkitd"
-        go build -trimpath -ldflags "$ldf" -o "$tmp/buildctl" "$pkg/cmd/buildctl"
+        gowrap_build . "$tmp/buildkitd" "$pkg/cmd/buildkitd" \
+            -tags "osusergo netgo static_build seccomp" -ldflags "$ldf -extldflags -static"
+        gowrap_build . "$tmp/buildctl" "$pkg/cmd/buildctl" -ldflags "$ldf"
         rm -rf "$BK_BIN"
         mv "$tmp" "$BK_BIN"
     )
@@ -153,47 +141,6 @@ EOF
 }
 
 # ---------------------------------------------------------------- processes
-
-# pid_ok PIDFILE EXE: the pid file names a live process running EXE (guards against reuse).
-pid_ok() {
-    local pid
-    [ -s "$1" ] || return 1
-    pid=$(cat "$1")
-    [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-    [ "$(readlink -f "/proc/$pid/exe" 2>/dev/null)" = "$(readlink -f "$2")" ]
-}
-
-stop_pid() { # stop_pid NAME PIDFILE EXE
-    local name=$1 pidf=$2 exe=$3 pid
-    if ! pid_ok "$pidf" "$exe"; then
-        [ -e "$pidf" ] && { log "$name: stale pid file removed"; rm -f "$pidf"; }
-        log "$name: not running"
-        return 0
-    fi
-    pid=$(cat "$pidf")
-    log "$name: stopping pid $pid"
-    kill -TERM "$pid"
-    for _ in $(seq 1 100); do
-        pid_ok "$pidf" "$exe" || break
-        sleep 0.2
-    done
-    if pid_ok "$pidf" "$exe"; then
-        log "$name: still running after 20s, sending KILL to pid $pid"
-        kill -KILL "$pid"
-        sleep 0.5
-    fi
-    rm -f "$pidf"
-}
-
-# launch LOG CMD...: start a daemon in the background ($! is its pid), in its own session
-# (the caller's terminal or job control cannot signal it), output appended to LOG, never
-# through a proxy to loopback, without the lock descriptor.
-launch() {
-    local logfile=$1
-    shift
-    NO_PROXY="${NO_PROXY:+$NO_PROXY,}127.0.0.1,localhost" no_proxy="${no_proxy:+$no_proxy,}127.0.0.1,localhost" \
-        setsid "$@" </dev/null >>"$logfile" 2>&1 9>&- &
-}
 
 # fresh_socket PATH: a unix socket path short enough to bind, with no stale socket on it.
 fresh_socket() {
@@ -252,20 +199,6 @@ registry_toml() {
 
 bk_ready() { "$BUILDCTL" --addr "$BK_ADDR" debug workers >/dev/null 2>&1; }
 
-# await_ready NAME PID LOG SECONDS PIDFILE CHECK...: poll CHECK every 0.2 s until it
-# succeeds. Dies with LOG's tail if PID exits first (removing PIDFILE unless it is ""), or
-# when SECONDS pass.
-await_ready() {
-    local name=$1 pid=$2 logfile=$3 seconds=$4 pidfile=$5
-    shift 5
-    for _ in $(seq 1 $((seconds * 5))); do
-        "$@" && return 0
-        kill -0 "$pid" 2>/dev/null || { tail -20 "$logfile" >&2; [ -z "$pidfile" ] || rm -f "$pidfile"; die "$name exited"; }
-        sleep 0.2
-    done
-    "$@" || die "$name did not answer within ${seconds}s; see $logfile"
-}
-
 start_buildkitd() {
     # buildkitd reads its config only at start: a running one is restarted when this
     # version of the script writes a different config (e.g. a registry was added).
@@ -275,7 +208,7 @@ start_buildkitd() {
     if pid_ok "$BK_PID" "$BUILDKITD"; then
         if [ "$previous" != "$(cat "$BK_CONF")" ]; then
             log "buildkitd: config changed, restarting"
-            stop_pid buildkitd "$BK_PID" "$BUILDKITD"
+            pid_stop buildkitd "$BK_PID" "$BUILDKITD"
         elif bk_ready; then
             log "buildkitd: already running (pid $(cat "$BK_PID"))"; return 0
         else
@@ -287,10 +220,10 @@ start_buildkitd() {
     local t0 pid
     t0=$(now)
     log "buildkitd: starting ($BK_ADDR)"
-    launch "$BK_LOG" "$BUILDKITD" --config "$BK_CONF" --oci-worker=true --containerd-worker=false --oci-worker-net=host
+    pid_launch "$BK_LOG" "$BUILDKITD" --config "$BK_CONF" --oci-worker=true --containerd-worker=false --oci-worker-net=host
     pid=$!
     echo "$pid" > "$BK_PID"
-    await_ready buildkitd "$pid" "$BK_LOG" 30 "$BK_PID" bk_ready
+    pid_await buildkitd "$pid" "$BK_LOG" 30 "$BK_PID" bk_ready
     log "buildkitd: ready, pid $pid ($(since "$t0"))"
 }
 
@@ -356,10 +289,10 @@ start_registry() {
     local t0 pid
     t0=$(now)
     log "$name: starting on $addr"
-    launch "$logfile" "$REG_BIN" serve "$dir/config.yml"
+    pid_launch "$logfile" "$REG_BIN" serve "$dir/config.yml"
     pid=$!
     echo "$pid" > "$pidfile"
-    await_ready "$name" "$pid" "$logfile" 20 "$pidfile" "$ready"
+    pid_await "$name" "$pid" "$logfile" 20 "$pidfile" "$ready"
     log "$name: ready, pid $pid ($(since "$t0"))"
 }
 
@@ -413,7 +346,7 @@ start_dockerd() {
     fi
     rm -f "$DD_PID"
     # A containerd left behind by a killed dockerd: stop it; dockerd starts its own.
-    if pid_ok "$CTRD_PID" "$CTRD_BIN"; then stop_pid containerd "$CTRD_PID" "$CTRD_BIN"; fi
+    if pid_ok "$CTRD_PID" "$CTRD_BIN"; then pid_stop containerd "$CTRD_PID" "$CTRD_BIN"; fi
     [ -x "$DD_BIN" ] || die "$DD_BIN missing (Debian docker.io)"
     fresh_socket "$DD_SOCK"
     write_dockerd_config
@@ -422,12 +355,12 @@ start_dockerd() {
     log "dockerd: starting ($DD_HOST, --bridge=none --iptables=false --ip6tables=false)"
     # The unix socket is the only --host (no TCP). No bridge, no iptables rules: containers
     # run with --network host. dockerd writes the pid file itself (and removes it on exit).
-    launch "$DD_LOG" "$DD_BIN" --config-file "$DD_CONF" --host "$DD_HOST" \
+    pid_launch "$DD_LOG" "$DD_BIN" --config-file "$DD_CONF" --host "$DD_HOST" \
         --data-root "$DD_DIR/root" --exec-root "$DD_EXEC" --pidfile "$DD_PID" \
         --bridge=none --iptables=false --ip6tables=false
     pid=$!
     # dockerd owns its pid file: nothing to remove if it exits.
-    await_ready dockerd "$pid" "$DD_LOG" 60 "" dd_ready "$DD_HOST"
+    pid_await dockerd "$pid" "$DD_LOG" 60 "" dd_ready "$DD_HOST"
     [ "$(cat "$DD_PID" 2>/dev/null)" = "$pid" ] || die "dockerd pid file $DD_PID does not hold pid $pid"
     log "dockerd: ready, pid $pid ($(since "$t0"))"
 }
@@ -633,8 +566,7 @@ cmd_up() {
     local t0
     t0=$(now)
     mkdir -p "$CACHE" "$STATE" "$BK_DIR" "$REG_DIR" "$LOGIN_REG_DIR"
-    exec 9>"$STATE/.lock"
-    flock -w 600 9 || die "another buildplatform.sh holds $STATE/.lock"
+    lock_take 9 "$STATE/.lock" 600 buildplatform.sh
     # An engine already answering at the default address is used as is; else we run our own.
     USE_DEFAULT_DOCKER=0
     own_dockerd_running || ! default_docker_ok || USE_DEFAULT_DOCKER=1
@@ -655,19 +587,18 @@ cmd_up() {
 
 cmd_down() {
     mkdir -p "$STATE"
-    exec 9>"$STATE/.lock"
-    flock -w 600 9 || die "another buildplatform.sh holds $STATE/.lock"
-    stop_pid dockerd "$DD_PID" "$DD_BIN"
+    lock_take 9 "$STATE/.lock" 600 buildplatform.sh
+    pid_stop dockerd "$DD_PID" "$DD_BIN"
     # dockerd stops its containerd when it exits cleanly, not when it had to be killed.
-    stop_pid containerd "$CTRD_PID" "$CTRD_BIN"
+    pid_stop containerd "$CTRD_PID" "$CTRD_BIN"
     # dockerd leaves its own mounts behind (exec-root netns/default, data-root): without
     # this the state dir cannot be removed. Only once neither daemon runs.
     if ! pid_ok "$DD_PID" "$DD_BIN" && ! pid_ok "$CTRD_PID" "$CTRD_BIN"; then
         umount_under "$DD_DIR"
     fi
-    stop_pid buildkitd "$BK_PID" "$BUILDKITD"
-    stop_pid registry "$REG_PID" "$REG_BIN"
-    stop_pid login-registry "$LOGIN_REG_PID" "$REG_BIN"
+    pid_stop buildkitd "$BK_PID" "$BUILDKITD"
+    pid_stop registry "$REG_PID" "$REG_BIN"
+    pid_stop login-registry "$LOGIN_REG_PID" "$REG_BIN"
     log "down: stopped (cache $CACHE and state $STATE kept)"
 }
 

@@ -12,10 +12,12 @@
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-# shellcheck source=../locations.sh
-. "$HERE/../locations.sh"
+# shellcheck source=../lib/locations.sh
+. "$HERE/../lib/locations.sh"
+# shellcheck source=../lib/log.sh
+. "$HERE/../lib/log.sh"
 [ -f "$STATE/env.sh" ] || { echo "no $STATE/env.sh: run tools/buildplatform/buildplatform.sh up" >&2; exit 1; }
-# shellcheck disable=SC1091
+# shellcheck source=/dev/null # written by buildplatform.sh up, not in the repo
 . "$STATE/env.sh"
 
 prune=0
@@ -30,16 +32,17 @@ reg="https://$GOSHIP_REGISTRY"
 rcurl() { curl --noproxy '*' --cacert "$GOSHIP_REGISTRY_CA" -fsS --max-time 60 "$@"; }
 accept=(-H 'Accept: application/vnd.oci.image.manifest.v1+json' -H 'Accept: application/vnd.docker.distribution.manifest.v2+json')
 
-# The Dockerfile exactly as goship renders it (compiled components in .build/).
-if [ ! -f "$REPO/.build/components/dockerfile.js" ]; then
+# The Dockerfile exactly as goship renders it (compiled components in .build/, through the
+# package's public index).
+if [ ! -f "$REPO/.build/components/index.js" ]; then
     (cd "$REPO" && PATH="$PWD/node_modules/.bin:$PATH" tsc -p tsconfig.json)
 fi
-(cd "$REPO" && node -e 'process.stdout.write(require("./.build/components/dockerfile").renderDockerfile({os:"linux",binaryName:"hello",main:"./cmd/hello",port:8080,builderImage:process.argv[1]}))' "$GOSHIP_BUILDER_IMAGE") > "$work/Dockerfile"
+(cd "$REPO" && node -e 'process.stdout.write(require("./.build/components").renderDockerfile({os:"linux",binaryName:"hello",main:"./cmd/hello",port:8080,builderImage:process.argv[1]}))' "$GOSHIP_BUILDER_IMAGE") > "$work/Dockerfile"
 
 if [ "$prune" = 1 ]; then
-    t0=$(date +%s.%N)
+    t0=$(now)
     buildctl prune --all >/dev/null
-    echo "pruned BuildKit's local cache ($(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}')s)"
+    echo "pruned BuildKit's local cache ($(since "$t0"))"
 fi
 
 fail=0
@@ -48,7 +51,7 @@ for platform in "${platforms[@]}"; do
     tag="test-$os-$arch"; cache="$GOSHIP_REGISTRY/goship/hello:buildcache-$os-$arch"
     import=(--import-cache "type=registry,ref=$cache")
     [ "${SMOKE_NO_CACHE_IMPORT:-0}" = 1 ] && import=()
-    t0=$(date +%s.%N)
+    t0=$(now)
     if ! buildctl build --progress=plain --frontend dockerfile.v0 \
         --local context="$REPO/app" --local dockerfile="$work" \
         --opt platform="$platform" --opt build-arg:VERSION="${SMOKE_VERSION:-smoke}" \
@@ -57,7 +60,7 @@ for platform in "${platforms[@]}"; do
         tail -30 "$work/build-$arch.log" >&2; echo "FAIL $platform: build" >&2; fail=1; continue
     fi
     cp "$work/build-$arch.log" "$logs/build-$os-$arch.log"
-    secs=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}')
+    secs=$(since "$t0")
     cached=$(grep -c '^#[0-9]* CACHED' "$work/build-$arch.log" || true)
     # Manifest -> config (architecture) and layers; find the layer holding the binary.
     rcurl "${accept[@]}" "$reg/v2/goship/hello/manifests/$tag" > "$work/manifest.json"
@@ -76,7 +79,7 @@ print(m["config"]["digest"], ",".join(l["digest"] for l in m["layers"]), sum(l["
     # ELF e_machine (offset 18, little endian): 0x3e x86-64, 0xb7 aarch64.
     machine=$(od -An -tx1 -j18 -N2 "$elf" | tr -d ' \n')
     case "$arch:$machine" in amd64:3e00|arm64:b700) verdict=ok ;; *) verdict=MISMATCH; fail=1 ;; esac
-    echo "$platform: ${secs}s (${cached} steps CACHED) -> $GOSHIP_REGISTRY/goship/hello:$tag config=$cfg_arch compressed=$((size / 1024))KiB e_machine=0x${machine:0:2} $verdict"
+    echo "$platform: ${secs} (${cached} steps CACHED) -> $GOSHIP_REGISTRY/goship/hello:$tag config=$cfg_arch compressed=$((size / 1024))KiB e_machine=0x${machine:0:2} $verdict"
     echo "    $(file -b "$elf" 2>/dev/null || true)"
     rm -rf "${work:?}/usr"
 done

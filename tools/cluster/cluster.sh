@@ -22,8 +22,16 @@
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-# shellcheck source=../locations.sh
-. "$HERE/../locations.sh"
+# shellcheck source=../lib/locations.sh
+. "$HERE/../lib/locations.sh"
+# shellcheck source=../lib/log.sh
+. "$HERE/../lib/log.sh"
+# shellcheck source=../lib/lock.sh
+. "$HERE/../lib/lock.sh"
+# shellcheck source=../lib/pid.sh
+. "$HERE/../lib/pid.sh"
+# shellcheck source=../lib/gowrap.sh
+. "$HERE/../lib/gowrap.sh"
 # shellcheck source=versions.env
 . "$HERE/versions.env"
 
@@ -39,18 +47,11 @@ KWOKCTL_CONFIG="$WORKDIR/goship-kwokctl.yaml"  # generated from this script + st
 KUBE_MINOR="${KUBE_VERSION#*.}"; KUBE_MINOR="${KUBE_MINOR%%.*}"
 KUBE_BINS=(kube-apiserver kube-controller-manager kube-scheduler kubectl)
 
-log() { printf '[cluster] %s\n' "$*" >&2; }
-die() { printf '[cluster] error: %s\n' "$*" >&2; exit 1; }
-now() { date +%s; }
+log_setup '[cluster]' error
 
 # ---------------------------------------------------------------------------------------
 # build
 # ---------------------------------------------------------------------------------------
-
-go_env() {
-  command -v go >/dev/null || die "go not found on PATH"
-  export GOFLAGS=-mod=mod CGO_ENABLED=0 GOTOOLCHAIN=local
-}
 
 # The version a binary reports, without the leading "v" (empty if it does not run).
 bin_version() {
@@ -76,26 +77,24 @@ have() { [ "$(bin_version "$1")" = "$(want_version "$1")" ]; }
 # Copy godebug directives of a dependency's go.mod into the wrapper, so the binary gets the
 # GODEBUG defaults its upstream build has (k8s.io/kubernetes says "godebug default=go1.24").
 copy_godebug() {
-  local gomod="$1" args=()
-  while read -r kv; do args+=("-godebug=$kv"); done < <(
-    awk '$1=="godebug" && NF==2 {print $2} $1=="godebug" && $2=="(" {b=1; next} b && $1==")" {b=0} b {print $1}' "$gomod")
+  local kind kv args=()
+  while read -r kind kv; do [ "$kind" != godebug ] || args+=("-godebug=$kv"); done < <(gowrap_directives "$1")
   if [ "${#args[@]}" -gt 0 ]; then go mod edit "${args[@]}"; fi
 }
 
-gomod_of() { go mod download -json "$1" | awk -F'"' '$2=="GoMod" {print $4}'; }
-dir_of()   { go mod download -json "$1" | awk -F'"' '$2=="Dir" {print $4}'; }
+gomod_of() { go mod download -json "$1" | json_field GoMod; }
+dir_of()   { go mod download -json "$1" | json_field Dir; }
 
 # Wrapper module: go.mod only, generated here (never in the repo). $1 dir, $2 module@version,
 # rest: packages to require with "go get -tool".
 wrapper_module() {
   local dir="$1" modver="$2"; shift 2
   if [ -f "$dir/.ready" ]; then return 0; fi
-  rm -rf "$dir"; mkdir -p "$dir"
+  gowrap_new "$dir" goship.local/wrapper
   local mlog; mlog="$LOGS/module-$(basename "$dir").log"
   log "resolving $modver in $dir (log: $mlog)"
   (
     cd "$dir"
-    go mod init goship.local/wrapper >/dev/null 2>&1
     copy_godebug "$(gomod_of "$modver")"
     if [ "${modver%@*}" = k8s.io/kubernetes ]; then
       # k8s.io/kubernetes requires every staging module at v0.0.0 and resolves them with
@@ -116,21 +115,19 @@ wrapper_module() {
 }
 
 build_one() { # name, wrapper dir, package, ldflags
-  local name="$1" dir="$2" pkg="$3" ldflags="$4" t0 v
-  t0=$(now)
-  ( cd "$dir" && go build -trimpath -ldflags "$ldflags" -o "$BIN/.$name.tmp" "$pkg" ) \
+  local name="$1" dir="$2" pkg="$3" ldflags="$4" t0=$SECONDS v
+  gowrap_build "$dir" "$BIN/$name" "$pkg" -ldflags "$ldflags" \
     >>"$LOGS/build-$name.log" 2>&1 || { tail -n 30 "$LOGS/build-$name.log" >&2; die "building $name failed (log: $LOGS/build-$name.log)"; }
-  mv -f "$BIN/.$name.tmp" "$BIN/$name"
   v="$(bin_version "$name")"
   [ "$v" = "$(want_version "$name")" ] || die "$name reports version '$v', want $(want_version "$name")"
-  printf '%-24s %-10s built   %4ss\n' "$name" "v$v" "$(( $(now) - t0 ))"
+  printf '%-24s %-10s built   %4ss\n' "$name" "v$v" "$((SECONDS - t0))"
 }
 
 report_cached() { printf '%-24s %-10s cached  %4ss\n' "$1" "v$(bin_version "$1")" 0; }
 
 cmd_build() {
   mkdir -p "$BIN" "$BUILD" "$LOGS"
-  exec 8>"$BIN.lock"; flock 8   # one build at a time per version
+  lock_take 8 "$BIN.lock" 0 cluster.sh   # one build at a time per version
   build_all
   exec 8>&-                     # release (and don't leak the fd into the cluster's processes)
 }
@@ -143,16 +140,16 @@ build_all() {
     ensure_stage_defaults
     return 0
   fi
-  go_env
+  gowrap_env
   log "building into $BIN: ${need[*]} (go $(go env GOVERSION), GOPROXY=$(go env GOPROXY))"
   local t0
 
   # etcd: go.etcd.io/etcd/server/v3's go.mod has "replace ../api" style lines, so
   # "go install ...@v" refuses it; a wrapper module ignores a dependency's replaces.
   if have etcd; then report_cached etcd; else
-    t0=$(now)
+    t0=$SECONDS
     wrapper_module "$BUILD/etcd-$ETCD_VERSION" "go.etcd.io/etcd/server/v3@v$ETCD_VERSION" go.etcd.io/etcd/server/v3
-    log "etcd module resolved in $(( $(now) - t0 ))s"
+    log "etcd module resolved in $((SECONDS - t0))s"
     build_one etcd "$BUILD/etcd-$ETCD_VERSION" go.etcd.io/etcd/server/v3 \
       "-s -w -X go.etcd.io/etcd/api/v3/version.GitSHA=v$ETCD_VERSION"
   fi
@@ -162,11 +159,11 @@ build_all() {
   local kneed=0
   for b in "${KUBE_BINS[@]}"; do have "$b" || kneed=1; done
   if [ "$kneed" = 1 ]; then
-    t0=$(now)
+    t0=$SECONDS
     local kdir="$BUILD/k8s-$KUBE_VERSION" kpkgs=() date
     for b in "${KUBE_BINS[@]}"; do kpkgs+=("k8s.io/kubernetes/cmd/$b"); done
     wrapper_module "$kdir" "k8s.io/kubernetes@v$KUBE_VERSION" "${kpkgs[@]}"
-    log "kubernetes module resolved in $(( $(now) - t0 ))s"
+    log "kubernetes module resolved in $((SECONDS - t0))s"
     date="$(go mod download -json "k8s.io/kubernetes@v$KUBE_VERSION" | awk -F'"' '$2=="Info" {print $4}' | xargs cat | sed -n 's/.*"Time":"\([^"]*\)".*/\1/p')"
     local ld="-s -w" p
     for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
@@ -183,10 +180,10 @@ build_all() {
   # kwok + kwokctl: no replaces in its go.mod; KubeVersion baked in so kwokctl's defaults
   # (flags it passes, etcd pairing) match the binaries we give it.
   if have kwok && have kwokctl; then report_cached kwok; report_cached kwokctl; else
-    t0=$(now)
+    t0=$SECONDS
     local wdir="$BUILD/kwok-$KWOK_VERSION"
     wrapper_module "$wdir" "sigs.k8s.io/kwok@v$KWOK_VERSION" sigs.k8s.io/kwok/cmd/kwok sigs.k8s.io/kwok/cmd/kwokctl
-    log "kwok module resolved in $(( $(now) - t0 ))s"
+    log "kwok module resolved in $((SECONDS - t0))s"
     local ld="-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=v$KWOK_VERSION -X sigs.k8s.io/kwok/pkg/consts.KubeVersion=v$KUBE_VERSION"
     for b in kwok kwokctl; do
       if have "$b"; then report_cached "$b"; else build_one "$b" "$wdir" "sigs.k8s.io/kwok/cmd/$b" "$ld"; fi
@@ -201,7 +198,7 @@ build_all() {
 ensure_stage_defaults() {
   local sd="$BIN/kwok-stages"
   [ -f "$sd/.ready" ] && return 0
-  go_env
+  gowrap_env
   local src; src="$(dir_of "sigs.k8s.io/kwok@v$KWOK_VERSION")"
   [ -d "$src/kustomize/stage" ] || die "kwok module source not found ($src)"
   rm -rf "$sd"; mkdir -p "$sd"
@@ -308,24 +305,15 @@ EOF
   } >"$out"
 }
 
-alive() { # pid is running (a zombie waiting to be reaped counts as gone)
-  [ -r "/proc/$1/stat" ] || return 1
-  local st; st="$(sed 's/^.*) //' "/proc/$1/stat" | cut -d' ' -f1)"
-  [ "$st" != Z ] && [ "$st" != X ]
-}
-
 ours() { # pid is alive and runs one of our binaries (guards against a recycled pid)
-  alive "$1" || return 1
-  local exe; exe="$(readlink "/proc/$1/exe" 2>/dev/null)" || return 1
-  [ "${exe%/*}" = "$(cd "$BIN" && pwd -P)" ]
+  pid_runs_from "$1" "$BIN"
 }
 
 pids_running() { # prints "component pid" for our live processes listed in kwokctl's pid files
   local f pid
   for f in "$CLUSTER_DIR"/pids/*.pid; do
     [ -f "$f" ] || continue
-    pid="$(cat "$f")"
-    if [ -n "$pid" ] && ours "$pid"; then echo "$(basename "$f" .pid) $pid"; fi
+    if pid="$(pid_read "$f")" && ours "$pid"; then echo "$(basename "$f" .pid) $pid"; fi
   done
 }
 
@@ -336,17 +324,16 @@ scrub_pidfiles() {
   local f pid
   for f in "$CLUSTER_DIR"/pids/*.pid; do
     [ -f "$f" ] || continue
-    pid="$(cat "$f")"
-    if [ -z "$pid" ] || ! ours "$pid"; then rm -f "$f"; fi
+    if ! pid="$(pid_read "$f")" || ! ours "$pid"; then rm -f "$f"; fi
   done
 }
 
 api_ok() { [ -f "$CLUSTER_DIR/kubeconfig.yaml" ] && kctl get --raw /readyz >/dev/null 2>&1; }
 
 wait_for() { # seconds, description, command...
-  local secs="$1" what="$2" t0; shift 2; t0=$(now)
+  local secs="$1" what="$2" t0=$SECONDS; shift 2
   until "$@"; do
-    [ $(( $(now) - t0 )) -lt "$secs" ] || die "timed out after ${secs}s waiting for $what"
+    [ $((SECONDS - t0)) -lt "$secs" ] || die "timed out after ${secs}s waiting for $what"
     sleep 1
   done
 }
@@ -377,24 +364,18 @@ write_kubeconfig() {
 # kwok-controller (by its pid file), delete the stale node Leases, start it again: it then
 # creates the Leases itself and manages the nodes at once.
 take_over_node_leases() {
-  local nodes pidf="$CLUSTER_DIR/pids/kwok-controller.pid" pid t0
-  nodes="$(kctl get nodes -l type=kwok -o name 2>/dev/null | sed 's|^node/||' | xargs)"
-  [ -n "$nodes" ] || return 0
-  # shellcheck disable=SC2086
-  if ! kctl -n kube-node-lease get lease $nodes -o jsonpath='{range .items[*]}{.spec.holderIdentity}{"\n"}{end}' 2>/dev/null | grep -q .; then
+  local nodes=() pidf="$CLUSTER_DIR/pids/kwok-controller.pid" pid
+  read -ra nodes <<<"$(kctl get nodes -l type=kwok -o name 2>/dev/null | sed 's|^node/||' | xargs)"
+  [ "${#nodes[@]}" -gt 0 ] || return 0
+  if ! kctl -n kube-node-lease get lease "${nodes[@]}" -o jsonpath='{range .items[*]}{.spec.holderIdentity}{"\n"}{end}' 2>/dev/null | grep -q .; then
     return 0  # no leases yet: nothing stale
   fi
-  pid="$(cat "$pidf" 2>/dev/null || true)"
-  if [ -n "$pid" ] && ours "$pid"; then
-    kill "$pid"; t0=$(now)
-    while alive "$pid"; do
-      [ $(( $(now) - t0 )) -lt 20 ] || die "kwok-controller (pid $pid) did not stop"
-      sleep 0.2
-    done
+  if pid="$(pid_read "$pidf")" && ours "$pid"; then
+    kill "$pid"
+    pid_wait_gone "$pid" 20 || die "kwok-controller (pid $pid) did not stop"
   fi
   scrub_pidfiles
-  # shellcheck disable=SC2086
-  kctl -n kube-node-lease delete lease $nodes --ignore-not-found >/dev/null
+  kctl -n kube-node-lease delete lease "${nodes[@]}" --ignore-not-found >/dev/null
   run_kwokctl start cluster --name "$CLUSTER"
   log "kwok-controller restarted to take over the node leases"
 }
@@ -407,11 +388,11 @@ leases_fresh() { # every kwok node has a Lease renewed in the last 120s (renew i
 }
 
 cmd_up() {
-  local t0; t0=$(now)
+  local t0=$SECONDS
   cmd_build
   cluster_env
   mkdir -p "$WORKDIR"
-  exec 9>"$WORKDIR/.lock"; flock 9
+  lock_take 9 "$WORKDIR/.lock" 0 cluster.sh
 
   local want; want="$(mktemp)"
   write_kwokctl_config "$want"
@@ -455,7 +436,7 @@ cmd_up() {
   wait_for 60 "kwok to hold fresh node leases" leases_fresh
   wait_for 60 "the default ServiceAccount" sa_ready
   write_kubeconfig
-  log "cluster $CLUSTER is up in $(( $(now) - t0 ))s; kubeconfig: $KUBECONFIG_OUT (context $CLUSTER)"
+  log "cluster $CLUSTER is up in $((SECONDS - t0))s; kubeconfig: $KUBECONFIG_OUT (context $CLUSTER)"
 }
 
 cmd_down() {
@@ -468,13 +449,13 @@ cmd_down() {
   # kwokctl reads pids/<component>.pid and SIGKILLs exactly those pids (no name matching);
   # scrub_pidfiles above left only pids that run our binaries.
   run_kwokctl stop cluster --name "$CLUSTER"
-  local t0 left; t0=$(now)
+  local t0=$SECONDS left
   while :; do
     left=""
     while read -r comp pid; do
-      if alive "$pid"; then left+="  $comp $pid"$'\n'; fi
+      if pid_alive "$pid"; then left+="  $comp $pid"$'\n'; fi
     done <<<"$before"
-    if [ -z "$left" ] || [ $(( $(now) - t0 )) -ge 30 ]; then break; fi
+    if [ -z "$left" ] || [ $((SECONDS - t0)) -ge 30 ]; then break; fi
     sleep 0.5
   done
   if [ -n "$left" ]; then printf 'still running after down:\n%s' "$left" >&2; return 1; fi

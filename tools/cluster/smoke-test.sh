@@ -13,8 +13,8 @@
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-# shellcheck source=../locations.sh
-. "$HERE/../locations.sh"
+# shellcheck source=../lib/locations.sh
+. "$HERE/../lib/locations.sh"
 # shellcheck source=versions.env
 . "$HERE/versions.env"
 export KUBECONFIG="${GOSHIP_KUBECONFIG:-$STATE/kubeconfig}"

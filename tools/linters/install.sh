@@ -25,52 +25,47 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=versions.env
 . "$here/versions.env"
-cache="${GOSHIP_CACHE:-$HOME/.cache/goship}"
-
-die() { printf 'linters/install.sh: error: %s\n' "$*" >&2; exit 1; }
-note() { printf 'linters/install.sh: %s\n' "$*" >&2; }
+# shellcheck source=../lib/locations.sh
+. "$here/../lib/locations.sh"
+# shellcheck source=../lib/log.sh
+. "$here/../lib/log.sh"
+# shellcheck source=../lib/lock.sh
+. "$here/../lib/lock.sh"
+# shellcheck source=../lib/gowrap.sh
+. "$here/../lib/gowrap.sh"
+log_setup linters/install.sh: error
+cache=$CACHE
 
 command -v go >/dev/null 2>&1 || die "go is not on PATH (Go >= 1.26 is needed: Polaris $POLARIS_VERSION declares go 1.26.2)"
 command -v node >/dev/null 2>&1 || die "node is not on PATH; it reads go's JSON output"
 mkdir -p "$cache/bin" "$cache/build" "$cache/logs"
 cache="$(cd "$cache" && pwd)"
 
-export GOTOOLCHAIN=local CGO_ENABLED=0
-export GOFLAGS="$(go env GOFLAGS) -mod=mod"
+gowrap_env
 
 # ---------------------------------------------------------------------------------------
 # helpers
 
-# bin_reports NAME BINARY VERSION: BINARY runs and `BINARY version` mentions VERSION:
-#   "kube-score version: 1.20.0, commit: 81371e9..., built: 2025-04-28T16:51:04Z",
-#   "0.8.3" (kube-linter), "Polaris version:10.1.7".
-bin_reports() {
-  local out
-  [ -x "$2" ] || return 1
-  out="$("$2" version 2>&1)" || return 1
-  grep -qE "(^|[^0-9.])$(printf '%s' "$3" | sed 's/\./\\./g')([^0-9.]|$)" <<<"$out"
-}
-
 # explain LOG: the useful part of a failed go command's output, and what it means.
 explain() {
-  grep -v '^go: downloading' "$1" | tail -n 15 | sed 's/^/    /' >&2
+  gowrap_tail "$1"
   local line mod
   line="$(grep -m 1 -E 'not available|host not permitted|: 403 ' "$1" || true)"
   if [ -n "$line" ]; then
     mod="$(grep -oE '[A-Za-z0-9._~!/-]+@v[0-9][^ :]*' <<<"$line" | head -n 1 || true)"
-    note "the Go module proxy ($(go env GOPROXY)) refused module ${mod:-(see the lines above)}:"
+    log "the Go module proxy ($(go env GOPROXY)) refused module ${mod:-(see the lines above)}:"
     line="${line##*: }"
-    note "  ${line%\"}"
-    note "it is a frozen store that serves only the module versions it holds: if that is the"
-    note "linter itself, pin another version in versions.env; if a dependency, nothing here can help."
+    log "  ${line%\"}"
+    log "it is a frozen store that serves only the module versions it holds: if that is the"
+    log "linter itself, pin another version in versions.env; if a dependency, nothing here can help."
   fi
   mod="$(grep -o 'lookup/[^ ]*@[^: ]*' "$1" | head -n 1 | sed 's|^lookup/||' || true)"
   if [ -n "$mod" ]; then
-    note "the checksum database ($(go env GOSUMDB)) has no entry for $mod;"
-    note "to accept it unverified, re-run with GONOSUMDB=${mod%@*} (that module path only)"
+    log "the checksum database ($(go env GOSUMDB)) has no entry for $mod;"
+    log "to accept it unverified, re-run with GONOSUMDB=${mod%@*} (that module path only)"
   fi
   if grep -q 'SECURITY ERROR\|checksum mismatch' "$1"; then
-    note "a downloaded module does not match its go.sum hash (versions.env or the checksum database)"
+    log "a downloaded module does not match its go.sum hash (versions.env or the checksum database)"
   fi
 }
 
@@ -78,20 +73,18 @@ explain() {
 # godebug lines; "godebug default=go<X.Y of its go line>" unless it sets a default itself,
 # so the binary gets the GODEBUG defaults an upstream build has. Fails on a directory replace.
 gomod_edits() {
-  go mod edit -json "$1" | node -e '
-    let s = ""; process.stdin.on("data", c => s += c).on("end", () => {
-      const j = JSON.parse(s), out = [];
-      for (const r of j.Replace || []) {
-        if (!r.New.Version) { console.error(`directory replace ${r.Old.Path} => ${r.New.Path}`); process.exit(3); }
-        out.push(`-replace=${r.Old.Path}${r.Old.Version ? "@" + r.Old.Version : ""}=${r.New.Path}@${r.New.Version}`);
-      }
-      for (const e of j.Exclude || []) out.push(`-exclude=${e.Path}@${e.Version}`);
-      const gd = j.Godebug || [];
-      for (const g of gd) out.push(`-godebug=${g.Key}=${g.Value}`);
-      const m = /^(\d+)\.(\d+)/.exec((j.Go || ""));
-      if (m && !gd.some(g => g.Key === "default")) out.push(`-godebug=default=go${m[1]}.${m[2]}`);
-      console.log(out.join("\n"));
-    });'
+  local directives kind rest default=""
+  directives="$(gowrap_directives "$1")" || return 3
+  while read -r kind rest; do
+    case $kind in
+      replace) echo "-replace=$rest" ;;
+      exclude) echo "-exclude=$rest" ;;
+      godebug) echo "-godebug=$rest"; [[ $rest != default=* ]] || default=found ;;
+      go) [[ $rest =~ ^([0-9]+)\.([0-9]+) ]] && [ -z "$default" ] && default="go${BASH_REMATCH[1]}.${BASH_REMATCH[2]}" ;;
+      local) echo "directory replace ${rest% *} => ${rest#* }" >&2; return 3 ;;
+    esac
+  done <<<"$directives"
+  [ "$default" = found ] || [ -z "$default" ] || echo "-godebug=default=$default"
 }
 
 # build NAME TAG MODULE VERSION SRC_MODULE SRC_VERSION SUM GOMOD_SUM PACKAGE LDFLAGS
@@ -105,40 +98,39 @@ build() {
   local dir out log start rc
   dir="$cache/build/$name-$tag"; out="$cache/bin/$name-$tag/$name"; log="$cache/logs/$name-$tag.log"
   bindirs+=("$cache/bin/$name-$tag")
-  if bin_reports "$name" "$out" "$tag"; then
+  # `BINARY version` prints "kube-score version: 1.20.0, commit: 81371e9..., built:
+  # 2025-04-28T16:51:04Z", "0.8.3" (kube-linter), "Polaris version:10.1.7".
+  if gowrap_reports "$out" "$tag"; then
     report+=("$(printf '%-12s %-8s cached %6s  %s' "$name" "$tag" - "$out")")
     return 0
   fi
-  note "building $name $tag from $src@$srcver (log: $log) ..."
+  log "building $name $tag from $src@$srcver (log: $log) ..."
   start=$SECONDS
-  rm -rf "$dir"; mkdir -p "$dir" "$(dirname "$out")"
+  gowrap_new "$dir" goship.local/linters
   : >"$log"
   (
     cd "$dir"
-    go mod init goship.local/linters >/dev/null 2>&1
     printf '%s %s %s\n%s %s/go.mod %s\n' "$src" "$srcver" "$sum" "$src" "$srcver" "$gomodsum" >go.sum
     json="$(go mod download -json "$src@$srcver" 2>>"$log")" || { printf '%s\n' "$json" >>"$log"; exit 10; }
-    gomod="$(printf '%s' "$json" | node -e 'let s="";process.stdin.on("data",c=>s+=c).on("end",()=>console.log(JSON.parse(s).GoMod||""))')"
+    gomod="$(printf '%s' "$json" | json_field GoMod)"
     [ -n "$gomod" ] || exit 10
     edits="$(gomod_edits "$gomod" 2>>"$log")" || exit 11
     args=("-require=$mod@$ver")
     [ "$src" = "$mod" ] || args+=("-replace=$mod@$ver=$src@$srcver")
     while IFS= read -r e; do [ -z "$e" ] || args+=("$e"); done <<<"$edits"
     go mod edit "${args[@]}"
-    go build -trimpath -ldflags "-s -w $ldflags" -o "$out.tmp" "$pkg"
+    gowrap_build . "$out" "$pkg" -ldflags "-s -w $ldflags"
   ) >>"$log" 2>&1 || {
     rc=$?
-    rm -f "$out.tmp"
-    note "building $name $tag failed ($mod@$ver from $src@$srcver); last lines of $log:"
-    [ "$rc" != 11 ] || note "$src@$srcver's go.mod has a directory replace, which a wrapper cannot repeat"
+    log "building $name $tag failed ($mod@$ver from $src@$srcver); last lines of $log:"
+    [ "$rc" != 11 ] || log "$src@$srcver's go.mod has a directory replace, which a wrapper cannot repeat"
     explain "$log"
     report+=("$(printf '%-12s %-8s FAILED %5ss  %s' "$name" "$tag" "$((SECONDS - start))" "$src@$srcver; log: $log")")
     failed=1
     return 0
   }
-  mv -f "$out.tmp" "$out"
-  if ! bin_reports "$name" "$out" "$tag"; then
-    note "$out does not report version $tag: $("$out" version 2>&1 | head -n 1)"
+  if ! gowrap_reports "$out" "$tag"; then
+    log "$out does not report version $tag: $("$out" version 2>&1 | head -n 1)"
     failed=1
   fi
   report+=("$(printf '%-12s %-8s built  %5ss  %s' "$name" "$tag" "$((SECONDS - start))" "$out")")
@@ -147,10 +139,7 @@ build() {
 # ---------------------------------------------------------------------------------------
 
 # One run at a time per cache (two concurrent builds would race on the same files).
-if command -v flock >/dev/null 2>&1; then
-  exec 9>"$cache/.linters.lock"
-  flock -w 3600 9 || die "another install.sh holds $cache/.linters.lock"
-fi
+lock_take 9 "$cache/.linters.lock" 3600 install.sh
 
 declare -a bindirs=()
 
@@ -173,7 +162,7 @@ if printf '%s\n' "${report[@]}" | grep -qv ' cached '; then
     printf '%s\n' "${report[@]}"
   } >&2
 else
-  note "cached: kube-score $KUBE_SCORE_VERSION, kube-linter $KUBE_LINTER_VERSION, polaris $POLARIS_VERSION ($cache/bin)"
+  log "cached: kube-score $KUBE_SCORE_VERSION, kube-linter $KUBE_LINTER_VERSION, polaris $POLARIS_VERSION ($cache/bin)"
 fi
 [ "$failed" = 0 ] || die "some linters could not be built; see above"
-for d in "${bindirs[@]}"; do printf 'export PATH="%s:$PATH"\n' "$d"; done
+for d in "${bindirs[@]}"; do printf 'export PATH="%s:%s"\n' "$d" "\$PATH"; done

@@ -25,20 +25,14 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-repo="$(cd "$here/../.." && pwd)"
-export GOSHIP_STATE="${GOSHIP_STATE:-$repo/.goship}"
+# shellcheck source=../lib/locations.sh
+. "$here/../lib/locations.sh"
+# shellcheck source=../lib/log.sh
+. "$here/../lib/log.sh"
+log_setup '[local %T]' ERROR
+repo=$REPO
+export GOSHIP_STATE=$STATE
 env_file="$GOSHIP_STATE/local.env"
-
-log() { printf '[local %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
-
-# step NAME COMMAND...: run one provisioning step and report its seconds.
-step() {
-  local name=$1 start=$SECONDS; shift
-  log "$name ..."
-  "$@" || die "$name failed (exit $?); its output is above"
-  log "$name: done in $((SECONDS - start)) s"
-}
 
 require_tools() {
   local missing=()
@@ -50,6 +44,11 @@ require_tools() {
 
 compile() {
   (cd "$repo" && PATH="$repo/node_modules/.bin:$PATH" bash tools/compile.sh)
+}
+
+# The pulumi CLI and plugins; their environment (export lines) into pulumi.env.
+install_pulumi() {
+  "$repo/tools/pulumi/install.sh" > "$GOSHIP_STATE/pulumi.env.tmp" && mv "$GOSHIP_STATE/pulumi.env.tmp" "$GOSHIP_STATE/pulumi.env"
 }
 
 write_env() {
@@ -71,8 +70,7 @@ cmd_provision() {
   local start=$SECONDS
   require_tools
   mkdir -p "$GOSHIP_STATE"
-  step "pulumi CLI and provider plugins" \
-    bash -c '"$1/tools/pulumi/install.sh" > "$2.tmp" && mv "$2.tmp" "$2"' _ "$repo" "$GOSHIP_STATE/pulumi.env"
+  step "pulumi CLI and provider plugins" install_pulumi
   step "registry, BuildKit, dockerd, base image" "$repo/tools/buildplatform/buildplatform.sh" up
   step "Kubernetes control plane (kwok)" "$repo/tools/cluster/cluster.sh" up
   step "TypeScript compile" compile
@@ -82,7 +80,7 @@ cmd_provision() {
 
 cmd_pulumi() {
   [ -f "$env_file" ] || die "no $env_file: run tools/local/local.sh provision first"
-  # shellcheck disable=SC1090
+  # shellcheck source=/dev/null # written by cmd_provision (write_env), not in the repo
   . "$env_file"
   [ -f "$repo/.build/tools/local/stack.js" ] || compile
   (cd "$repo" && node .build/tools/local/stack.js "$@")
@@ -93,9 +91,9 @@ cmd_render() {
   [ $# -ge 1 ] || die "usage: local.sh render DIR [STACK...]"
   [ -x "$repo/node_modules/.bin/node" ] || die "missing node_modules (run: npm ci)"
   mkdir -p "$GOSHIP_STATE"
-  "$repo/tools/pulumi/install.sh" > "$GOSHIP_STATE/pulumi.env.tmp" && mv "$GOSHIP_STATE/pulumi.env.tmp" "$GOSHIP_STATE/pulumi.env"
+  install_pulumi
   compile
-  # shellcheck disable=SC1091
+  # shellcheck source=/dev/null # written by install_pulumi just above, not in the repo
   . "$GOSHIP_STATE/pulumi.env"
   export PATH="$repo/node_modules/.bin:$PATH" PULUMI_DIY_BACKEND_NO_LEGACY_WARNING=true
   node "$repo/.build/tools/local/render.js" "$@"
@@ -129,6 +127,6 @@ case "${1:-}" in
   render)    shift; cmd_render "$@" ;;
   status)    cmd_status ;;
   down)      cmd_down ;;
-  env)       [ -f "$env_file" ] && cat "$env_file" || die "no $env_file: run tools/local/local.sh provision first" ;;
+  env)       if [ -f "$env_file" ]; then cat "$env_file"; else die "no $env_file: run tools/local/local.sh provision first"; fi ;;
   *) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

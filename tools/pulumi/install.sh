@@ -26,8 +26,17 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-repo="$(cd "$here/../.." && pwd)"
-cache="${GOSHIP_CACHE:-$HOME/.cache/goship}"
+# shellcheck source=../lib/locations.sh
+. "$here/../lib/locations.sh"
+# shellcheck source=../lib/log.sh
+. "$here/../lib/log.sh"
+# shellcheck source=../lib/lock.sh
+. "$here/../lib/lock.sh"
+# shellcheck source=../lib/gowrap.sh
+. "$here/../lib/gowrap.sh"
+log_setup install.sh: error
+repo=$REPO
+cache=$CACHE
 export PULUMI_HOME="${PULUMI_HOME:-$HOME/.pulumi}"
 export PULUMI_SKIP_UPDATE_CHECK=true
 
@@ -35,8 +44,6 @@ export PULUMI_SKIP_UPDATE_CHECK=true
 workarounds() {
   sed 's/#.*//' "$here/workarounds.txt" | awk -v k="$1" '$1 == k { $1 = ""; sub(/^ /, ""); print }'
 }
-die() { printf 'install.sh: error: %s\n' "$*" >&2; exit 1; }
-note() { printf 'install.sh: %s\n' "$*" >&2; }
 
 command -v go >/dev/null 2>&1 ||
   die "go is not on PATH. Install Go (the Pulumi modules declare go 1.26) and re-run."
@@ -48,10 +55,7 @@ mkdir -p "$cache/bin" "$cache/providers" "$cache/build" "$cache/logs"
 cache="$(cd "$cache" && pwd)"
 
 # One run at a time per cache (two concurrent builds would race on the same files).
-if command -v flock >/dev/null 2>&1; then
-  exec 9>"$cache/.lock"
-  flock -w 3600 9 || die "another install.sh holds $cache/.lock"
-fi
+lock_take 9 "$cache/.lock" 3600 install.sh
 
 # Module versions the checksum database here lacks (workarounds.txt): skip its lookup for
 # those module paths only.
@@ -60,13 +64,14 @@ nosumdb="$(workarounds nosumdb | sed 's/@.*//' | paste -sd, -)"
 
 # -mod=mod: the wrapper modules below start with only the top-level requirements and
 # let the go command fill in the rest (and go.sum). Keep whatever GOFLAGS go env has.
-export GOFLAGS="$(go env GOFLAGS) -mod=mod"
+gowrap_env
 
 # ---------------------------------------------------------------------------------------
 # helpers
 
 # dep_version NAME: the exact version package.json pins for dependency NAME.
 dep_version() {
+  # shellcheck disable=SC2016 # JavaScript in single quotes: ${...} is a template literal, not bash
   node -e '
     const [file, name] = process.argv.slice(1);
     const v = (require(file).dependencies || {})[name];
@@ -78,26 +83,16 @@ dep_version() {
     console.log(v);' "$repo/package.json" "$1"
 }
 
-# jget PATH.TO.FIELD < json: print one field of a JSON document (nothing if absent).
-jget() {
-  node -e '
-    let s = ""; process.stdin.on("data", c => s += c).on("end", () => {
-      let v; try { v = JSON.parse(s); } catch { return; }
-      for (const k of process.argv[1].split(".")) v = v == null ? undefined : v[k];
-      if (v != null) console.log(v);
-    });' "$1"
-}
-
 # mod_download MODULE@QUERY: download one module version; print go's JSON (Dir, GoMod,
 # Version, Origin.Hash, Time ...). On failure print go's reason and return 1.
 mod_download() {
   local out
-  if out="$(cd "$cache/build" && GOFLAGS= go mod download -json "$1" 2>/dev/null)"; then
+  if out="$(cd "$cache/build" && GOFLAGS='' go mod download -json "$1" 2>/dev/null)"; then
     printf '%s\n' "$out"
     return 0
   fi
-  printf '%s\n' "$out" | jget Error >&2 || true
-  printf '%s\n' "$out" | jget Error >"$cache/logs/last-download-error" || true
+  printf '%s\n' "$out" | json_field Error >&2 || true
+  printf '%s\n' "$out" | json_field Error >"$cache/logs/last-download-error" || true
   sumdb_hint "$cache/logs/last-download-error"
   return 1
 }
@@ -105,34 +100,18 @@ mod_download() {
 # mod_info MODULE@VERSION: like mod_download but only the .info (no zip): Version, Time,
 # Origin.Hash. Uses `go list -m -json`, which does not fetch the source.
 mod_info() {
-  (cd "$cache/build" && GOFLAGS= go list -m -json "$1" 2>&1)
+  (cd "$cache/build" && GOFLAGS='' go list -m -json "$1" 2>&1)
 }
 
 # pseudo_version MAJOR TIME HASH: canonical pseudo-version vMAJOR.0.0-yyyymmddhhmmss-hash12
 # for a commit of a module path that has no tags of its own. A query by bare commit hash
 # would work on the public Go proxy too, but a caching proxy may only answer canonical names.
 pseudo_version() {
+  # shellcheck disable=SC2016 # JavaScript in single quotes: ${...} is a template literal, not bash
   node -e '
     const [major, time, hash] = process.argv.slice(1);
     const ts = new Date(time).toISOString().replace(/[-:T]/g, "").slice(0, 14);
     console.log(`v${major}.0.0-${ts}-${hash.slice(0, 12)}`);' "$1" "$2" "$3"
-}
-
-# gomod_directives GOMOD: from an upstream go.mod, print
-#   "replace OLD[@V]=NEW@V"  for each replace that points at a module version,
-#   "local OLD"              for each replace that points at a directory (../sdk ...),
-#   "exclude MOD@V"          for each exclude.
-gomod_directives() {
-  go mod edit -json "$1" | node -e '
-    let s = ""; process.stdin.on("data", c => s += c).on("end", () => {
-      const j = JSON.parse(s);
-      for (const r of j.Replace || []) {
-        const old = r.Old.Path + (r.Old.Version ? "@" + r.Old.Version : "");
-        if (r.New.Version) console.log(`replace ${old}=${r.New.Path}@${r.New.Version}`);
-        else console.log(`local ${r.Old.Path}`);
-      }
-      for (const e of j.Exclude || []) console.log(`exclude ${e.Path}@${e.Version}`);
-    });'
 }
 
 # prepare_wrapper DIR GOMOD RELEASE REQUIRE...: a fresh module in DIR that requires
@@ -143,8 +122,7 @@ gomod_directives() {
 prepare_wrapper() {
   local dir=$1 gomod=$2 release=$3; shift 3
   local args=() line kind rest mod
-  rm -rf "$dir"; mkdir -p "$dir"
-  (cd "$dir" && go mod init goship.local/build >/dev/null 2>&1)
+  gowrap_new "$dir" goship.local/build
   for mod in "$@"; do args+=("-require=$mod"); done
   while IFS= read -r line; do
     kind=${line%% *}; rest=${line#* }
@@ -152,12 +130,13 @@ prepare_wrapper() {
       replace) args+=("-replace=$rest"); printf '%s\n' "${rest/=/ => }" >>"$dir/REPLACES" ;;
       exclude) args+=("-exclude=$rest") ;;
       local)
+        rest=${rest%% *}
         case " $* " in
           *" $rest@"*) ;;
           *) args+=("-require=$rest@$release") ;;
         esac ;;
     esac
-  done < <(gomod_directives "$gomod")
+  done < <(gowrap_directives "$gomod")
   # Our own substitutes for versions the proxy does not serve (workarounds.txt), for this
   # wrapper only. OLD@V is also required directly, so that the go command reads the
   # substitute's go.mod (with graph pruning it would not) and selects what it needs.
@@ -175,22 +154,18 @@ prepare_wrapper() {
 # Flags follow upstream release builds: static (CGO_ENABLED=0), -trimpath, stripped.
 go_build() {
   local dir=$1 out=$2 pkg=$3 ldflags=$4 log=$5
-  mkdir -p "$(dirname "$out")"
-  if ! (cd "$dir" && CGO_ENABLED=0 go build -trimpath -tags osusergo,grpcnotrace \
-          -ldflags "-s -w $ldflags" -o "$out.tmp" "$pkg") >"$log" 2>&1; then
-    rm -f "$out.tmp"
+  if ! gowrap_build "$dir" "$out" "$pkg" -tags osusergo,grpcnotrace -ldflags "-s -w $ldflags" >"$log" 2>&1; then
     explain_failure "$log"
     return 1
   fi
-  mv -f "$out.tmp" "$out"
 }
 
 explain_failure() {
-  note "build failed; last lines of $1:"
-  grep -v '^go: downloading' "$1" | tail -n 15 | sed 's/^/    /' >&2
+  log "build failed; last lines of $1:"
+  gowrap_tail "$1"
   if grep -q 'This module version is not available' "$1"; then
-    note "the Go module proxy ($(go env GOPROXY)) refused a module version listed above;"
-    note "nothing in this script can work around that: the module must be served by the proxy."
+    log "the Go module proxy ($(go env GOPROXY)) refused a module version listed above;"
+    log "nothing in this script can work around that: the module must be served by the proxy."
   fi
   sumdb_hint "$1"
 }
@@ -201,8 +176,8 @@ sumdb_hint() {
   local mod
   mod="$(grep -o 'lookup/[^@ ]*@' "$1" 2>/dev/null | head -n 1 | sed 's|^lookup/||; s|@$||')" || true
   [ -n "$mod" ] || return 0
-  note "the checksum database ($(go env GOSUMDB)) has no entry for $mod (see above), so go refuses it."
-  note "to accept it unverified, re-run with GONOSUMDB=$mod (a comma-separated list of module path prefixes)."
+  log "the checksum database ($(go env GOSUMDB)) has no entry for $mod (see above), so go refuses it."
+  log "to accept it unverified, re-run with GONOSUMDB=$mod (a comma-separated list of module path prefixes)."
 }
 
 size_of() { du -h "$1" 2>/dev/null | cut -f1; }
@@ -219,8 +194,8 @@ record() { report+=("$(printf '%-30s %-10s %-8s %6s %s' "$1" "$2" "$3" "$4" "$5"
 pulumi_ver="$(dep_version @pulumi/pulumi)" || exit 1
 k8s_ver="$(dep_version @pulumi/kubernetes)" || exit 1
 dbuild_ver="$(dep_version @pulumi/docker-build)" || exit 1
-note "package.json: @pulumi/pulumi $pulumi_ver, @pulumi/kubernetes $k8s_ver, @pulumi/docker-build $dbuild_ver"
-note "cache: $cache   PULUMI_HOME: $PULUMI_HOME   GOPROXY: $(go env GOPROXY)"
+log "package.json: @pulumi/pulumi $pulumi_ver, @pulumi/kubernetes $k8s_ver, @pulumi/docker-build $dbuild_ver"
+log "cache: $cache   PULUMI_HOME: $PULUMI_HOME   GOPROXY: $(go env GOPROXY)"
 
 # ---------------------------------------------------------------------------------------
 # 1. pulumi CLI
@@ -247,9 +222,9 @@ else
   pkg_mod=github.com/pulumi/pulumi/pkg/v3
   sdk_mod=github.com/pulumi/pulumi/sdk/v3
   if pkg_json="$(mod_download "$pkg_mod@v$pulumi_ver")"; then
-    note "building pulumi v$pulumi_ver (takes several minutes on 2 cores) ..."
+    log "building pulumi v$pulumi_ver (takes several minutes on 2 cores) ..."
     start=$SECONDS
-    prepare_wrapper "$cache/build/pulumi-$pulumi_ver" "$(printf '%s' "$pkg_json" | jget GoMod)" \
+    prepare_wrapper "$cache/build/pulumi-$pulumi_ver" "$(printf '%s' "$pkg_json" | json_field GoMod)" \
       "v$pulumi_ver" "$pkg_mod@v$pulumi_ver" "$sdk_mod@v$pulumi_ver"
     if go_build "$cache/build/pulumi-$pulumi_ver" "$bindir/pulumi" "$pkg_mod/cmd/pulumi" \
          "-X $sdk_mod/go/common/version.Version=v$pulumi_ver" "$cache/logs/pulumi-$pulumi_ver.log"; then
@@ -260,7 +235,7 @@ else
       failed=1
     fi
   else
-    note "cannot get $pkg_mod@v$pulumi_ver from the Go module proxy (see the reason above)"
+    log "cannot get $pkg_mod@v$pulumi_ver from the Go module proxy (see the reason above)"
     record pulumi "$pulumi_ver" FAILED "-" "module $pkg_mod@v$pulumi_ver not available"
     failed=1
   fi
@@ -285,9 +260,9 @@ dbuild_bin="$cache/providers/docker-build-$dbuild_ver/pulumi-resource-docker-bui
 if [ -x "$dbuild_bin" ]; then
   record pulumi-resource-docker-build "$dbuild_ver" cached "-" "$(size_of "$dbuild_bin")"
 elif db_json="$(mod_download "$dbuild_mod@v$dbuild_ver")"; then
-  note "building pulumi-resource-docker-build v$dbuild_ver ..."
+  log "building pulumi-resource-docker-build v$dbuild_ver ..."
   start=$SECONDS
-  prepare_wrapper "$cache/build/docker-build-$dbuild_ver" "$(printf '%s' "$db_json" | jget GoMod)" \
+  prepare_wrapper "$cache/build/docker-build-$dbuild_ver" "$(printf '%s' "$db_json" | json_field GoMod)" \
     "v$dbuild_ver" "$dbuild_mod@v$dbuild_ver"
   if go_build "$cache/build/docker-build-$dbuild_ver" "$dbuild_bin" \
        "$dbuild_mod/provider/cmd/pulumi-resource-docker-build" \
@@ -299,7 +274,7 @@ elif db_json="$(mod_download "$dbuild_mod@v$dbuild_ver")"; then
     failed=1
   fi
 else
-  note "cannot get $dbuild_mod@v$dbuild_ver from the Go module proxy (see the reason above)"
+  log "cannot get $dbuild_mod@v$dbuild_ver from the Go module proxy (see the reason above)"
   record pulumi-resource-docker-build "$dbuild_ver" FAILED "-" "module not available"
   failed=1
 fi
@@ -319,29 +294,29 @@ else
   pinned="$(workarounds commit | awk -v v="$k8s_ver" '$1 == "kubernetes" && $2 == v { print $3 }')"
   if [ -n "$pinned" ]; then
     k8s_json="$(mod_download "$k8s_mod@$pinned")" ||
-      note "cannot get $k8s_mod@$pinned (the commit workarounds.txt names for $k8s_ver)"
+      log "cannot get $k8s_mod@$pinned (the commit workarounds.txt names for $k8s_ver)"
   fi
   for q in "$k8s_repo@v$k8s_ver+incompatible" "$k8s_repo/sdk/v4@v$k8s_ver"; do
     [ -z "$k8s_json" ] || break
     if ! info="$(mod_info "$q")"; then
-      note "cannot resolve $q: $(printf '%s' "$info" | tail -n 1)"
+      log "cannot resolve $q: $(printf '%s' "$info" | tail -n 1)"
       continue
     fi
-    hash="$(printf '%s' "$info" | jget Origin.Hash)"; [ -n "$hash" ] || continue
-    k8s_modver="$(pseudo_version 4 "$(printf '%s' "$info" | jget Time)" "$hash")"
+    hash="$(printf '%s' "$info" | json_field Origin.Hash)"; [ -n "$hash" ] || continue
+    k8s_modver="$(pseudo_version 4 "$(printf '%s' "$info" | json_field Time)" "$hash")"
     k8s_json="$(mod_download "$k8s_mod@$k8s_modver")" || k8s_json="$(mod_download "$k8s_mod@$hash")" ||
       k8s_json=""
     [ -n "$k8s_json" ] && break
-    note "cannot get $k8s_mod at commit $hash ($k8s_modver, from $q) from the Go module proxy"
+    log "cannot get $k8s_mod at commit $hash ($k8s_modver, from $q) from the Go module proxy"
   done
   if [ -n "$k8s_json" ]; then
-    k8s_modver="$(printf '%s' "$k8s_json" | jget Version)"
-    note "building pulumi-resource-kubernetes v$k8s_ver ($k8s_mod@$k8s_modver) ..."
+    k8s_modver="$(printf '%s' "$k8s_json" | json_field Version)"
+    log "building pulumi-resource-kubernetes v$k8s_ver ($k8s_mod@$k8s_modver) ..."
     start=$SECONDS
     wd="$cache/build/kubernetes-$k8s_ver"
     log="$cache/logs/kubernetes-$k8s_ver.log"
-    prepare_wrapper "$wd" "$(printf '%s' "$k8s_json" | jget GoMod)" "v$k8s_ver" "$k8s_mod@$k8s_modver"
-    cp -R "$(printf '%s' "$k8s_json" | jget Dir)/cmd/pulumi-resource-kubernetes" "$wd/cmd"
+    prepare_wrapper "$wd" "$(printf '%s' "$k8s_json" | json_field GoMod)" "v$k8s_ver" "$k8s_mod@$k8s_modver"
+    cp -R "$(printf '%s' "$k8s_json" | json_field Dir)/cmd/pulumi-resource-kubernetes" "$wd/cmd"
     chmod -R u+w "$wd/cmd"
     if (cd "$wd/cmd" && VERSION="$k8s_ver" go run generate.go) >"$log.generate" 2>&1 &&
        go_build "$wd" "$k8s_bin" ./cmd \
@@ -366,18 +341,20 @@ plugin_current() {
   cmp -s "$3" "$PULUMI_HOME/plugins/resource-$1-v$2/pulumi-resource-$1"
 }
 
-for p in "docker-build $dbuild_ver $dbuild_bin" "kubernetes $k8s_ver $k8s_bin"; do
-  set -- $p
+while read -r name ver bin; do
   if [ -z "$pulumi_bin" ]; then
-    note "not registering $1 $2: no pulumi CLI"
-  elif [ ! -x "$3" ]; then
+    log "not registering $name $ver: no pulumi CLI"
+  elif [ ! -x "$bin" ]; then
     :  # not built; reported above
-  elif plugin_current "$1" "$2" "$3"; then
-    note "plugin resource $1 v$2 already in $PULUMI_HOME/plugins"
+  elif plugin_current "$name" "$ver" "$bin"; then
+    log "plugin resource $name v$ver already in $PULUMI_HOME/plugins"
   else
-    "$pulumi_bin" plugin install resource "$1" "$2" --file "$3" --reinstall >&2 || failed=1
+    "$pulumi_bin" plugin install resource "$name" "$ver" --file "$bin" --reinstall >&2 </dev/null || failed=1
   fi
-done
+done <<EOF
+docker-build $dbuild_ver $dbuild_bin
+kubernetes $k8s_ver $k8s_bin
+EOF
 
 # ---------------------------------------------------------------------------------------
 # 4. report (on stderr); stdout carries only the environment lines, so that
@@ -389,7 +366,7 @@ done
   for line in "${report[@]}"; do echo "$line"; done
 } >&2
 if [ "$failed" != 0 ]; then
-  note "some tools could not be built; see above"
+  log "some tools could not be built; see above"
   exit 1
 fi
 echo "export PATH=\"$bindir:\$PATH\""
