@@ -8,18 +8,17 @@ import { z } from "zod";
  * gets the same message whichever way it arrives.
  */
 
-/** `services[0].port`-style path under ROOT (`goship:` or `hello.`). */
-export function formatPath(path: PropertyKey[], root: string): string {
+/** `services[0].port`-style path under ROOT (`goship:`, or an argument such as `hello`). */
+function formatPath(path: PropertyKey[], root: string): string {
     let out = root;
     for (const part of path) {
-        if (typeof part === "number") out += `[${part}]`;
-        else out += out.endsWith(":") || out.endsWith(".") || out === "" ? String(part) : `.${String(part)}`;
+        out += typeof part === "number" ? `[${part}]` : out.endsWith(":") ? String(part) : `.${String(part)}`;
     }
-    return out.endsWith(".") ? out.slice(0, -1) : out;
+    return out;
 }
 
 /** The message for one issue; zod's own wording is kept only where it already says what to do. */
-export function describeIssue(issue: z.core.$ZodIssue): string {
+function describeIssue(issue: z.core.$ZodIssue): string {
     if (issue.code === "unrecognized_keys") {
         return `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.join(", ")}; check the spelling against README "Configuration"`;
     }
@@ -57,7 +56,9 @@ export function parseArgument<S extends z.ZodType>(schema: S, value: unknown, ke
  * component's name, or a field of its arguments such as `hello.source.registry`).
  */
 export function parseArguments<S extends z.ZodType>(schema: S, value: unknown, component: pulumi.Resource, key: string): z.output<S> {
-    const result = schema.safeParse(value);
-    if (result.success) return result.data;
-    throw new pulumi.ResourceError(problemsOf(result.error, `${key}.`).join("\n"), component, true);
+    try {
+        return parseArgument(schema, value, key);
+    } catch (err) {
+        throw new pulumi.ResourceError((err as Error).message, component, true);
+    }
 }

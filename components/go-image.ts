@@ -42,7 +42,9 @@ export class GoImage extends pulumi.ComponentResource {
         const { platforms, push } = s;
         const cache = push && (s.cache ?? true);
         const repository = pulumi.output(repositoryInput);
-        const registries = credentials ? [{ address: credentials.address, username: credentials.username, password: credentials.password }] : undefined;
+        // The same login for the builds (registries) and the indexes (registry).
+        const login = credentials ? { address: credentials.address, username: credentials.username, password: credentials.password } : undefined;
+        const registries = login ? [login] : undefined;
         const buildArgs: Record<string, string> = {
             ...s.buildArgs,
             VERSION: s.version,
@@ -91,7 +93,7 @@ export class GoImage extends pulumi.ComponentResource {
                             tag: pulumi.interpolate`${repository}:${tag}`,
                             sources,
                             push: true,
-                            registry: credentials ? { address: credentials.address, username: credentials.username, password: credentials.password } : undefined,
+                            registry: login,
                         },
                         // A new revision replaces the revision-tag Index, and the provider's
                         // delete removes the old manifest *by digest*, which other stacks may

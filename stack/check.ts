@@ -48,12 +48,12 @@ export async function checkStack(input: StackInput): Promise<StackCheck> {
     }
     const kubeconfig = checkKubeconfig(config.kubernetes, input.projectDir);
     if ("problem" in kubeconfig) problems.push(kubeconfig.problem);
-    // Upstream stacks are read only when everything else is right: the program reads them
-    // through StackReferences, which are the first thing it registers.
-    if (problems.length > 0) return { problems };
+    // Upstream stacks are read only when everything else is right: reading one is the
+    // first thing the engine records for the program (it adds Pulumi's builtin provider).
+    if (problems.length > 0 || "problem" in kubeconfig) return { problems };
     const promotions = await resolvePromotions(config, input.readUpstreamImages);
     if (promotions.problems.length > 0) return { problems: promotions.problems };
-    return { problems: [], checked: { config, kubeconfig: kubeconfig as CheckedKubeconfig, promoted: promotions.refs } };
+    return { problems: [], checked: { config, kubeconfig, promoted: promotions.refs } };
 }
 
 /**

@@ -154,7 +154,7 @@ export const REGISTRY_PASSWORD_KEY = "registryPassword";
 export type ConfigEntries = Record<string, { value: string; secret?: boolean }>;
 
 /** The value of goship's KEY in ENTRIES: JSON parsed, text kept as text; undefined when unset. */
-export function entryValue(entries: ConfigEntries, key: string): unknown {
+function entryValue(entries: ConfigEntries, key: string): unknown {
     const entry = entries[`${CONFIG_NAMESPACE}:${key}`];
     if (entry === undefined) return undefined;
     try {
@@ -209,7 +209,7 @@ export function requiredSecrets(config: StackConfig): RequiredSecret[] {
 }
 
 /** The error line for a required secret that is missing (or, with `problem`, stored wrongly). */
-export function missingSecretMessage({ key, where }: RequiredSecret, problem = "required by"): string {
+function missingSecretMessage({ key, where }: RequiredSecret, problem = "required by"): string {
     return `${CONFIG_NAMESPACE}:${key}: ${problem} ${CONFIG_NAMESPACE}:${where}; run: pulumi config set --secret ${key} <value>`;
 }
 

@@ -35,7 +35,7 @@ export async function resolvePromotions(config: StackConfig, readImages: Upstrea
 }
 
 /** The image a promoted service takes from its upstream stack's `images` output, or the problem (naming KEY and the fix). */
-export function promotedImage(key: string, upstream: string, serviceName: string, images: unknown): { ref: string } | { problem: string } {
+function promotedImage(key: string, upstream: string, serviceName: string, images: unknown): { ref: string } | { problem: string } {
     const ref = (images as Record<string, unknown> | undefined)?.[serviceName];
     if (typeof ref !== "string") {
         const has = Object.keys((images as object | undefined) ?? {}).join(", ") || "none";
@@ -48,7 +48,7 @@ export function promotedImage(key: string, upstream: string, serviceName: string
 }
 
 /** The problem for an upstream stack that cannot be read. */
-export function unreadableUpstream(key: string, upstream: string, reason: string): string {
+function unreadableUpstream(key: string, upstream: string, reason: string): string {
     return `${key}: cannot read stack ${upstream} (${reason}); check the name (org/project/stack) and that the stack has been deployed`;
 }
 

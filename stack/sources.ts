@@ -14,7 +14,7 @@ export function checkGoSources(services: ServiceSpec[], projectDir: string): str
  * Checks of a service's source tree that must pass before anything is built or deployed.
  * Each failure names the config key and the fix. Returns the problems found (empty = ok).
  */
-export function checkGoSource(o: { key: string; moduleDir: string; main: string }): string[] {
+function checkGoSource(o: { key: string; moduleDir: string; main: string }): string[] {
     const problems: string[] = [];
     if (!fs.existsSync(path.join(o.moduleDir, "go.mod"))) {
         return [`${o.key}.path: no go.mod in ${o.moduleDir}; point path at the Go module's directory (the one holding go.mod)`];

@@ -21,7 +21,6 @@ import { recordPromotionSources } from "./promotion";
  * stack config, so a stack cannot be left in render mode by accident.
  */
 export interface Target {
-    kind: "live" | "render";
     /** The explicit provider every Kubernetes object uses. */
     kubernetes: k8s.Provider;
     /** Every provider the services use (Kubernetes, and AWS for ECR). */
@@ -55,8 +54,8 @@ export function placeholderImageRef(service: string): string {
 }
 
 /**
- * The target for a checked stack: render mode when MODE is given, else live. SECRETS are
- * the stack's secret values by key (read only for a live target).
+ * The target for a checked stack: render mode when MODE is given, else live. READ_SECRETS
+ * gives the stack's secret values by key; only a live target calls it.
  */
 export function chooseTarget(checked: CheckedStack, mode: RenderMode | undefined, readSecrets: () => Record<string, pulumi.Output<string>>): Target {
     const { config } = checked;
@@ -64,7 +63,6 @@ export function chooseTarget(checked: CheckedStack, mode: RenderMode | undefined
         pulumi.log.info(`goship: render mode (${RENDER_DIR_ENV}=${mode.directory}): writing manifests, deploying nothing; images are placeholders`);
         const kubernetes = new k8s.Provider("kubernetes", { renderYamlToDirectory: mode.directory, namespace: config.kubernetes.namespace });
         return {
-            kind: "render",
             kubernetes,
             providers: [kubernetes],
             imageOf: (spec) => ({ type: "promote", ref: placeholderImageRef(spec.name) }),
@@ -81,7 +79,6 @@ export function chooseTarget(checked: CheckedStack, mode: RenderMode | undefined
     recordPromotionSources(config);
     const secrets = readSecrets();
     return {
-        kind: "live",
         kubernetes,
         providers,
         imageOf: (spec) => (spec.image.source === "build" ? { type: "build" } : { type: "promote", ref: checked.promoted[spec.name] }),

@@ -9,7 +9,7 @@ import { DEFAULT_PLATFORMS, SUPPORTED_PLATFORMS } from "./platforms";
  * same way from `Pulumi.<stack>.yaml` and from code.
  */
 
-export const imageReference = z
+const imageReference = z
     .string()
     .refine(isImageReference, "must be an image reference such as golang:1.26, registry:5000/team/go:1.26 or name@sha256:<64 hex>");
 
@@ -43,7 +43,7 @@ export const versionVariableField = z
     .default(DEFAULT_VERSION_VARIABLE);
 
 /** Build args goship sets itself (GoImage). */
-export const RESERVED_BUILD_ARGS = ["VERSION", "REVISION", "SOURCE", "SOURCE_DATE_EPOCH"];
+const RESERVED_BUILD_ARGS = ["VERSION", "REVISION", "SOURCE", "SOURCE_DATE_EPOCH"];
 
 export const buildArgsField = z
     .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a build arg name ([A-Za-z_][A-Za-z0-9_]*)"), z.string())
@@ -65,7 +65,7 @@ export const tagsField = z
     .refine((tags) => new Set(tags).size === tags.length, "lists a tag twice");
 
 /** The Dockerfile options GoImage passes on (the OS, binary and main package are its own). */
-export const dockerfileSettingsSchema = z
+const dockerfileSettingsSchema = z
     .strictObject({
         /**
          * Go builder image.

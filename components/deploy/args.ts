@@ -27,8 +27,8 @@ const resourceAmounts = z.strictObject({
     ephemeralStorage: quantity.optional().describe("ephemeral storage (logs, emptyDir /tmp), e.g. 64Mi"),
 });
 
-export const DEFAULT_REQUESTS = { cpu: "50m", memory: "32Mi", ephemeralStorage: "16Mi" } as const;
-export const DEFAULT_LIMITS = { cpu: "500m", memory: "128Mi", ephemeralStorage: "64Mi" } as const;
+const DEFAULT_REQUESTS = { cpu: "50m", memory: "32Mi", ephemeralStorage: "16Mi" } as const;
+const DEFAULT_LIMITS = { cpu: "500m", memory: "128Mi", ephemeralStorage: "64Mi" } as const;
 
 export const resourcesSchema = z
     .strictObject({
@@ -160,7 +160,7 @@ export const networkPolicySchema = z
 const RESERVED_ENV: Record<string, string> = { PORT: "port", TZ: "timezone.zone", SERVICE_NAME: "name" };
 
 /** Pod template annotations goship sets itself (see GoDeployment). */
-export const RESERVED_POD_ANNOTATIONS = ["goship.dev/config-sha256"];
+const RESERVED_POD_ANNOTATIONS = ["goship.dev/config-sha256"];
 
 /** A Kubernetes annotation key: optional DNS-subdomain prefix and '/', then a name of at most 63 characters. */
 const annotationKey = z
@@ -184,7 +184,7 @@ export function secretEnvField<V extends z.ZodType>(value: V) {
 }
 
 /** Why a Windows pod cannot ask for a read-only root filesystem, and the fix. */
-export const WINDOWS_READ_ONLY_ROOT =
+const WINDOWS_READ_ONLY_ROOT =
     "Windows containers cannot have a read-only root filesystem (the API server rejects securityContext.readOnlyRootFilesystem on a pod whose spec.os.name is windows); remove the setting, or build for linux platforms";
 
 /** The runtime settings GoDeployment takes as plain values, shared with the stack config's services. */

@@ -4,6 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
+import { READ_STACK_OUTPUTS } from "../../stack/promotion";
 
 /**
  * Runs the real Pulumi program (index.ts) under Pulumi mocks with a stack's real config
@@ -124,10 +125,10 @@ function mocks(stacks: Record<string, Record<string, unknown>>, record: (r: Reco
             return { id: `${args.name}-id`, state };
         },
         call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
-            if (args.token === "pulumi:pulumi:readStackOutputs") {
+            if (args.token === READ_STACK_OUTPUTS) {
                 const outputs = stacks[args.inputs.name as string];
                 // The SDK reads a failed invoke's message from the gRPC error's details.
-                const message = `invocation of pulumi:pulumi:readStackOutputs returned an error: unknown stack "${args.inputs.name}"`;
+                const message = `invocation of ${READ_STACK_OUTPUTS} returned an error: unknown stack "${args.inputs.name}"`;
                 if (!outputs) throw Object.assign(new Error(message), { details: message });
                 return { name: args.inputs.name, outputs, secretOutputNames: [] };
             }

@@ -5,8 +5,8 @@
  * CLI's own refusals, reworded to name the key and the fix.
  *
  * Why the runner checks first although the program checks too: a refused preview or up
- * then never starts (nothing is locked, no update is recorded), and a missing upstream
- * stack is named by its config key rather than by the engine's "unknown stack".
+ * then never starts (nothing is locked, no update is recorded, and reading an upstream
+ * stack adds nothing to the state).
  */
 import { ConfigMap, Stack } from "@pulumi/pulumi/automation";
 import { checkStack, StackInput } from "../../stack/check";
