@@ -4,7 +4,8 @@ import { GoService } from "./components";
 import { checkStack, refuseStack } from "./stack/check";
 import { stackNamespace, stackPriorityClass } from "./stack/cluster";
 import { normalizeContextModes } from "./stack/context-modes";
-import { engineStackImages } from "./stack/promotion";
+import { engineStackOutputs, promotionLine } from "./stack/promotion";
+import { releaseOutput } from "./stack/release-output";
 import { programConfigEntries, readSecrets } from "./stack/pulumi-config";
 import { sourceRevision } from "./stack/revision";
 import { goServiceArgs } from "./stack/service-args";
@@ -17,15 +18,19 @@ import { chooseTarget, renderModeFrom } from "./stack/target";
 export = async () => {
     const projectDir = process.cwd();
     const render = renderModeFrom();
-    const check = await checkStack({ entries: programConfigEntries(), projectDir, render: render !== undefined, readUpstreamImages: engineStackImages() });
+    const self = { organization: pulumi.getOrganization(), project: pulumi.getProject(), stack: pulumi.getStack() };
+    const check = await checkStack({ entries: programConfigEntries(), projectDir, render: render !== undefined, self, readStackOutputs: engineStackOutputs() });
     if (!check.checked) return refuseStack(check.problems);
-    const { config } = check.checked;
+    const { config, promoted, current } = check.checked;
+    // The digest moves, in the preview's own output, before any resource is shown.
+    for (const [name, promotion] of Object.entries(promoted)) pulumi.log.info(`goship promotion: ${promotionLine(name, promotion, current[name])}`);
     const target = chooseTarget(check.checked, render, () => readSecrets(config));
 
     const needsHostPath = config.services.some((s) => s.timezone.mode === "hostPath");
     const namespace = stackNamespace(config.kubernetes, needsHostPath, { provider: target.kubernetes });
     const priorityClass = stackPriorityClass(config.kubernetes, { provider: target.kubernetes });
     const images: Record<string, pulumi.Output<string>> = {};
+    const releases: Record<string, pulumi.Output<unknown>> = {};
     const endpoints: Record<string, pulumi.Output<string>> = {};
     for (const spec of config.services) {
         const image = target.imageOf(spec);
@@ -34,6 +39,7 @@ export = async () => {
             const changed = normalizeContextModes(moduleDir);
             if (changed.length > 0) pulumi.log.info(`goship: normalised file modes of ${changed.length} files in ${spec.path} (umask-independent build context)`);
         }
+        const revision = sourceRevision(moduleDir);
         const service = new GoService(
             spec.name,
             goServiceArgs(spec, image, {
@@ -44,13 +50,15 @@ export = async () => {
                 registry: config.registry,
                 secret: target.secret,
                 build: config.build,
-                revision: sourceRevision(moduleDir),
+                revision,
                 priorityClass,
             }),
             { providers: target.providers },
         );
         images[spec.name] = service.imageRef;
         endpoints[spec.name] = service.url;
+        releases[spec.name] = releaseOutput(spec, image, config.build.revision ?? revision?.revision, service, current[spec.name]);
     }
-    return { images, endpoints };
+    // `releases` is what the next stack promotes (stack/release.ts); `images` stays for readers of the digest alone.
+    return { images, endpoints, releases };
 };

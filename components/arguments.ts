@@ -36,7 +36,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 }
 
 /** Every problem of a failed parse, one line each, paths under ROOT. */
-export function problemsOf(error: z.ZodError, root: string): string[] {
+export function problemsOf(error: { issues: readonly z.core.$ZodIssue[] }, root: string): string[] {
     return error.issues.map((issue) => `${formatPath(issue.path, root)}: ${describeIssue(issue)}`);
 }
 

@@ -42,6 +42,12 @@ export class GoDeployment extends pulumi.ComponentResource {
     public readonly namespace: pulumi.Output<string>;
     /** The image the pods run. */
     public readonly image: pulumi.Output<string>;
+    /**
+     * The image of the Deployment as the cluster accepted it. It is read from the
+     * Deployment's own outputs, which exist only once the provider has seen the rollout
+     * Available: evidence, not intent (what a release record is built from).
+     */
+    public readonly rolledOutImage: pulumi.Output<string>;
 
     constructor(name: string, args: GoDeploymentArgs, opts?: pulumi.ComponentResourceOptions) {
         super("goship:index:GoDeployment", name, {}, opts);
@@ -156,8 +162,9 @@ export class GoDeployment extends pulumi.ComponentResource {
         this.serviceName = service.metadata.name;
         this.namespace = namespace;
         this.image = pulumi.output(image);
+        this.rolledOutImage = deployment.spec.template.spec.containers.apply((containers) => containers[0].image);
         this.url = pulumi.interpolate`http://${service.metadata.name}.${service.metadata.namespace}.svc.cluster.local`;
-        this.registerOutputs({ url: this.url, deploymentName: this.deploymentName, serviceName: this.serviceName, namespace: this.namespace, image: this.image });
+        this.registerOutputs({ url: this.url, deploymentName: this.deploymentName, serviceName: this.serviceName, namespace: this.namespace, image: this.image, rolledOutImage: this.rolledOutImage });
     }
 }
 

@@ -1,11 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { parseArguments } from "./arguments";
-import { isPinnedByDigest } from "./build/image-reference";
-import { DEFAULT_PLATFORMS, platformOs } from "./build/platforms";
+import { DEFAULT_PLATFORMS, Platform, platformOs } from "./build/platforms";
 import { GoDeployment, GoDeploymentArgs } from "./go-deployment";
 import { GoImage, GoImageArgs } from "./go-image";
-import { registrySchema, serviceRepository } from "./publish/registry";
+import { promotedImage } from "./promoted-image";
+import { registrySchema, RegistryCredentials, serviceRepository } from "./publish/registry";
 
 /** This stack builds the image and pushes it to its registry. */
 export interface BuildSource {
@@ -23,8 +23,27 @@ export interface BuildSource {
 /** This stack deploys an image another stack built: the same digest, promoted. */
 export interface PromoteSource {
     type: "promote";
-    /** `repo@sha256:…` from the upstream stack's `images` output. A plain string is checked at once; an Output when it resolves. */
+    /** `repo@sha256:…` from the upstream stack's release record. A plain string is checked at once; an Output when it resolves. */
     ref: pulumi.Input<string>;
+    /** Platforms the image must hold for the pods; checked in the registry they pull from. @default linux/amd64, linux/arm64 */
+    platforms?: Platform[];
+    /** Login for the registry `ref` lives in; its password must be a secret. @default none (anonymous) */
+    sourceCredentials?: RegistryCredentials;
+    /**
+     * This stack's own registry: the index is copied there by digest (every platform and
+     * attestation, byte-identical, no rebuild) and the pods pull the copy. @default none:
+     * the pods pull `ref` where it is
+     */
+    registry?: z.input<typeof registrySchema>;
+    /** Password of a generic `registry` with a username; must be a secret. */
+    registryPassword?: pulumi.Output<string>;
+    /** Tags the copy gets in `registry`: the first is the immutable release tag, the rest move (the stack tag). Required with `registry`. */
+    tags?: string[];
+    /**
+     * Ask the registry the pods pull from, at preview and after a copy, for the digest and
+     * each platform's manifest; fail when any is missing. @default true
+     */
+    verify?: boolean;
 }
 
 export interface GoServiceArgs {
@@ -58,14 +77,7 @@ export class GoService extends pulumi.ComponentResource {
             this.image = new GoImage(name, { ...src.image, repository: repo.repository, credentials: repo.credentials }, child);
             imageRef = this.image.ref;
         } else {
-            const ref = args.source.ref;
-            const refuse = (r: string) =>
-                new pulumi.ResourceError(`${name}.source.ref: promoted image "${r}" is not pinned by digest; promote the upstream stack's images output (repo@sha256:…)`, this, true);
-            if (typeof ref === "string" && !isPinnedByDigest(ref)) throw refuse(ref);
-            imageRef = pulumi.output(ref).apply((r) => {
-                if (!isPinnedByDigest(r)) throw refuse(r);
-                return r;
-            });
+            imageRef = promotedImage(name, args.source, this);
         }
         this.deployment = new GoDeployment(name, { ...args.deployment, image: imageRef }, child);
         this.imageRef = imageRef;

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CheckedKubeconfig, checkKubeconfig } from "./cluster";
 import { ConfigEntries, ConfigError, parseStackConfigEntries, secretProblems, StackConfig, unknownKeyProblems } from "./config";
-import { resolvePromotions, UpstreamImages } from "./promotion";
+import { ownReleases, Promotion, ReadStackOutputs, resolvePromotions, StackIdentity } from "./promotion";
+import { Release } from "./release";
 import { checkGoSources } from "./sources";
 
 /**
@@ -17,8 +18,10 @@ export interface StackInput {
     projectDir: string;
     /** Render mode reads no kubeconfig and no upstream stack (stack/target.ts). */
     render: boolean;
-    /** How to read an upstream stack's `images` output. */
-    readUpstreamImages: UpstreamImages;
+    /** This stack's name, for upstream names and cycles. */
+    self: StackIdentity;
+    /** How to read another stack's outputs (and this stack's own last ones). */
+    readStackOutputs: ReadStackOutputs;
 }
 
 /** What the check found good, for the program to build from. */
@@ -26,8 +29,10 @@ export interface CheckedStack {
     config: StackConfig;
     /** The cluster's kubeconfig; absent in render mode. */
     kubeconfig?: CheckedKubeconfig;
-    /** Each promoted service's image (`repo@sha256:…`) by service name; empty in render mode. */
-    promoted: Record<string, string>;
+    /** Each promoted service's upstream release, by service name; empty in render mode. */
+    promoted: Record<string, Promotion>;
+    /** This stack's releases as its last successful update left them, by service; empty in render mode. */
+    current: Record<string, Release>;
 }
 
 /** Every problem of the stack (empty when none), and what was checked. */
@@ -44,16 +49,17 @@ export async function checkStack(input: StackInput): Promise<StackCheck> {
     }
     const problems = [...unknown, ...secretProblems(config, input.entries), ...checkGoSources(config.services, input.projectDir)];
     if (input.render) {
-        return problems.length > 0 ? { problems } : { problems: [], checked: { config, promoted: {} } };
+        return problems.length > 0 ? { problems } : { problems: [], checked: { config, promoted: {}, current: {} } };
     }
     const kubeconfig = checkKubeconfig(config.kubernetes, input.projectDir);
     if ("problem" in kubeconfig) problems.push(kubeconfig.problem);
     // Upstream stacks are read only when everything else is right: reading one is the
     // first thing the engine records for the program (it adds Pulumi's builtin provider).
     if (problems.length > 0 || "problem" in kubeconfig) return { problems };
-    const promotions = await resolvePromotions(config, input.readUpstreamImages);
+    const promotions = await resolvePromotions(config, input.self, input.readStackOutputs);
     if (promotions.problems.length > 0) return { problems: promotions.problems };
-    return { problems: [], checked: { config, kubeconfig, promoted: promotions.refs } };
+    const current = await ownReleases(input.self, input.readStackOutputs);
+    return { problems: [], checked: { config, kubeconfig, promoted: promotions.promotions, current } };
 }
 
 /**

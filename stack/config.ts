@@ -2,10 +2,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { problemsOf } from "../components/arguments";
 import { buildArgsField, builderImageField, mainField, platformsField, runtimeField, versionVariableField, windowsImageField } from "../components/build/args";
+import { isPinnedByDigest } from "../components/build/image-reference";
 import { NodeOs, Platform, platformOs } from "../components/build/platforms";
 import { checkDeploymentSettings, deploymentSettingsShape, secretEnvField } from "../components/deploy/args";
 import { windowsBuildProblem } from "../components/deploy/windows";
 import { registrySchema } from "../components/publish/registry";
+import { applyOverrides, overriddenPath } from "./overrides";
 
 /**
  * The stack configuration schema: goship's `goship:*` keys, composed from the components'
@@ -32,6 +34,11 @@ const imageSource = z
             fromStack: z
                 .string()
                 .regex(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+){0,2}$/, "must be a stack name: stack, project/stack or org/project/stack"),
+        }),
+        z.strictObject({
+            source: z.literal("pinned"),
+            ref: z.string().refine(isPinnedByDigest, "must be pinned by digest: repo@sha256:<64 hex> (e.g. releases.<service>.previous.ref of this stack)"),
+            revision: z.string().optional().describe("source revision of the pinned image, for the release record"),
         }),
     ])
     .default({ source: "build" });
@@ -141,7 +148,7 @@ export class ConfigError extends pulumi.RunError {
 }
 
 /** The keys goship reads from config, besides secrets. */
-export const CONFIG_KEYS = ["services", "registry", "kubernetes", "build"] as const;
+export const CONFIG_KEYS = ["services", "overrides", "registry", "kubernetes", "build"] as const;
 
 /** The secret config key holding the generic registry's password. */
 export const REGISTRY_PASSWORD_KEY = "registryPassword";
@@ -185,9 +192,16 @@ export function parseStackConfig(raw: Record<string, unknown>): StackConfig {
             `${CONFIG_NAMESPACE}: the stack has no goship config; set ${CONFIG_NAMESPACE}:services, ${CONFIG_NAMESPACE}:registry and ${CONFIG_NAMESPACE}:kubernetes in Pulumi.<stack>.yaml (see README "Configuration")`,
         ]);
     }
-    const result = stackConfigSchema.safeParse(raw);
-    if (result.success) return result.data;
-    throw new ConfigError(problemsOf(result.error, `${CONFIG_NAMESPACE}:`));
+    // The stack's overrides are merged into the project's services (stack/overrides.ts),
+    // then the merged list is checked as one; a problem names the key the user wrote.
+    const { overrides, ...rest } = raw;
+    const merged = applyOverrides(rest.services, overrides, CONFIG_NAMESPACE);
+    const result = stackConfigSchema.safeParse(rest.services === undefined ? rest : { ...rest, services: merged.services });
+    const schemaProblems = result.success
+        ? []
+        : problemsOf({ issues: result.error.issues.map((issue) => ({ ...issue, path: overriddenPath(issue.path, merged.overridden) })) }, `${CONFIG_NAMESPACE}:`);
+    if (result.success && merged.problems.length === 0) return result.data;
+    throw new ConfigError([...merged.problems, ...schemaProblems]);
 }
 
 /** A secret config key the stack needs, and the setting that needs it. */
@@ -234,7 +248,13 @@ export function secretProblems(config: StackConfig, entries: ConfigEntries): str
  * itself is invalid, so a valid secret key is never reported).
  */
 export function unknownKeyProblems(entries: ConfigEntries): string[] {
-    const known = new Set<string>([...CONFIG_KEYS, REGISTRY_PASSWORD_KEY, ...secretKeysNamedBy(entryValue(entries, "services"))]);
+    const overrides = entryValue(entries, "overrides");
+    const known = new Set<string>([
+        ...CONFIG_KEYS,
+        REGISTRY_PASSWORD_KEY,
+        ...secretKeysNamedBy(entryValue(entries, "services")),
+        ...secretKeysNamedBy(overrides !== null && typeof overrides === "object" ? Object.values(overrides) : undefined),
+    ]);
     return Object.keys(entries)
         .filter((k) => k.startsWith(`${CONFIG_NAMESPACE}:`))
         .map((k) => k.slice(CONFIG_NAMESPACE.length + 1))

@@ -1,6 +1,6 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { GoServiceArgs } from "../components";
+import { GoServiceArgs, PromoteSource } from "../components";
 import { RegistryConfig } from "../components/publish/registry";
 import { BuildConfig, nodeOsOf, REGISTRY_PASSWORD_KEY, ServiceSpec } from "./config";
 import { SourceRevision } from "./revision";
@@ -23,6 +23,28 @@ export interface StackContext {
     revision?: SourceRevision;
     /** The stack's PriorityClass: the default for services that name none. */
     priorityClass?: { name: string; resource: pulumi.Resource };
+}
+
+/**
+ * A deployed (not built) image: verified in the registry the pods pull from; copied into
+ * this stack's registry when it has one (the release tag, then the stack tag).
+ */
+function promoteSource(spec: ServiceSpec, image: Extract<ImageChoice, { type: "deploy" }>, ctx: StackContext): PromoteSource {
+    const rendered = image.origin === "rendered";
+    const source: PromoteSource = { type: "promote", ref: image.ref, platforms: spec.platforms, verify: !rendered };
+    if (!ctx.registry || rendered) return source;
+    const digest = image.ref.slice(image.ref.indexOf("@sha256:") + "@sha256:".length);
+    return {
+        ...source,
+        registry: ctx.registry,
+        registryPassword: ctx.registry.type === "generic" && ctx.registry.username !== undefined ? ctx.secret(REGISTRY_PASSWORD_KEY) : undefined,
+        tags: [copyReleaseTag(image.revision ?? "unknown", digest), ctx.stack],
+    };
+}
+
+/** The immutable tag of a copied release: its revision and its digest's first 12 hex digits. */
+function copyReleaseTag(revision: string, digestHex: string): string {
+    return `rel-${revision}-${digestHex.slice(0, 12)}`.slice(0, 128);
 }
 
 /** Maps one validated service spec, and where its image comes from, onto the GoService component's arguments. */
@@ -51,11 +73,11 @@ export function goServiceArgs(spec: ServiceSpec, image: ImageChoice, ctx: StackC
         priorityClassName: spec.priorityClassName ?? ctx.priorityClass?.name,
         // Pods naming a PriorityClass that does not exist yet are refused at admission.
         waitFor: spec.priorityClassName === undefined && ctx.priorityClass ? [ctx.priorityClass.resource] : undefined,
-        version: image.type === "build" ? revision : undefined,
+        version: image.type === "build" ? revision : image.revision,
         partOf: ctx.project,
     };
-    if (image.type === "promote") {
-        return { source: { type: "promote", ref: image.ref }, deployment };
+    if (image.type === "deploy") {
+        return { source: promoteSource(spec, image, ctx), deployment };
     }
     if (!ctx.registry) throw new Error(`goship:registry: needed to build ${spec.name} (checkStack requires it)`);
     return {

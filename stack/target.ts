@@ -31,8 +31,13 @@ export interface Target {
     secret(key: string): pulumi.Output<string>;
 }
 
-/** Build the image here, or deploy one pinned by digest. */
-export type ImageChoice = { type: "build" } | { type: "promote"; ref: string };
+/**
+ * Build the image here, or deploy one pinned by digest: promoted from another stack's
+ * release, pinned in config (a rollback), or a render placeholder (never verified).
+ */
+export type ImageChoice =
+    | { type: "build" }
+    | { type: "deploy"; ref: string; origin: "promoted" | "pinned" | "rendered"; fromStack?: string; revision?: string };
 
 export interface RenderMode {
     /** Directory the provider writes into (it creates 0-crd/ and 1-manifest/ below it). */
@@ -65,7 +70,7 @@ export function chooseTarget(checked: CheckedStack, mode: RenderMode | undefined
         return {
             kubernetes,
             providers: [kubernetes],
-            imageOf: (spec) => ({ type: "promote", ref: placeholderImageRef(spec.name) }),
+            imageOf: (spec) => ({ type: "deploy", ref: placeholderImageRef(spec.name), origin: "rendered" }),
             secret: (key) => pulumi.secret(`<${key}: not rendered>`),
         };
     }
@@ -76,12 +81,18 @@ export function chooseTarget(checked: CheckedStack, mode: RenderMode | undefined
         providers.push(new aws.Provider("aws", { region: config.registry.region as aws.Region }));
     }
     // The state records where this stack promotes from (render mode reads no other stack).
-    recordPromotionSources(config);
+    recordPromotionSources(checked.promoted);
     const secrets = readSecrets();
     return {
         kubernetes,
         providers,
-        imageOf: (spec) => (spec.image.source === "build" ? { type: "build" } : { type: "promote", ref: checked.promoted[spec.name] }),
+        imageOf: (spec): ImageChoice => {
+            const image = spec.image;
+            if (image.source === "build") return { type: "build" };
+            if (image.source === "pinned") return { type: "deploy", ref: image.ref, origin: "pinned", revision: image.revision };
+            const { release, fromStack } = checked.promoted[spec.name];
+            return { type: "deploy", ref: release.ref, origin: "promoted", fromStack, revision: release.revision };
+        },
         secret: (key) => {
             const value = secrets[key];
             if (!value) throw new Error(`goship:${key}: no secret value was read for it (checkStack requires every secret a service names)`);

@@ -3,8 +3,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { parse as parseYaml } from "yaml";
 import { READ_STACK_OUTPUTS } from "../../stack/promotion";
+import { effectiveStackConfig, rawStackConfig } from "./stack-files";
+import { fakeIndex, fakeRegistryFetch } from "./fake-registry";
 
 /**
  * Runs the real Pulumi program (index.ts) under Pulumi mocks with a stack's real config
@@ -46,14 +47,33 @@ export interface RunOptions {
 }
 
 export const FAKE_ACCOUNT_REGISTRY = "123456789012.dkr.ecr.eu-west-1.amazonaws.com";
-export const STAGING_HELLO_REF = `${FAKE_ACCOUNT_REGISTRY}/goship/hello@sha256:${"ab".repeat(32)}`;
-const DEFAULT_STACKS = { "organization/goship/staging": { images: { hello: STAGING_HELLO_REF } } };
+/** What dev rolled out last (an index in the fake registry, test/harness/fake-registry.ts). */
+export const DEV_HELLO_DIGEST = fakeIndex("dev-hello");
+export const DEV_HELLO_REF = `127.0.0.1:5000/goship/hello@${DEV_HELLO_DIGEST}`;
+/** Staging's copy of it in its ECR repository: the same digest. */
+export const STAGING_HELLO_REF = `${FAKE_ACCOUNT_REGISTRY}/goship/hello@${DEV_HELLO_DIGEST}`;
 
-/** The stack's config file as a map of `goship:key` → value. */
-export function readStackConfigFile(stack: string): Record<string, unknown> {
-    const file = path.join(REPO_ROOT, `Pulumi.${stack}.yaml`);
-    const doc = parseYaml(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> };
-    return { ...(doc.config ?? {}) };
+/** A stack's release record of one service, as index.ts exports it. */
+export function releaseRecord(ref: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+    return { ref, digest: ref.slice(ref.indexOf("@") + 1), platforms: ["linux/amd64", "linux/arm64"], revision: "3f2a9c1d7e4b", origin: "built", deployment: "goship-dev/hello", ...extra };
+}
+
+const DEFAULT_STACKS = {
+    "organization/goship/dev": { images: { hello: DEV_HELLO_REF }, releases: { hello: releaseRecord(DEV_HELLO_REF) } },
+    "organization/goship/staging": {
+        images: { hello: STAGING_HELLO_REF },
+        releases: { hello: releaseRecord(STAGING_HELLO_REF, { origin: "promoted", fromStack: "organization/goship/dev", deployment: "goship-staging/hello" }) },
+    },
+};
+
+/**
+ * The stack's config as a map of `goship:key` → value, the overrides merged into one full
+ * `goship:services` list that tests change in place (test/harness/stack-files.ts);
+ * `{raw: true}` keeps Pulumi.yaml's services and the stack's overrides apart, as the
+ * engine passes them.
+ */
+export function readStackConfigFile(stack: string, options: { raw?: boolean } = {}): Record<string, unknown> {
+    return options.raw ? rawStackConfig(stack) : effectiveStackConfig(stack);
 }
 
 function kubeconfigYaml(contexts: string[]): string {
@@ -103,8 +123,11 @@ function mocks(stacks: Record<string, Record<string, unknown>>, record: (r: Reco
                     break;
                 }
                 case "docker-build:index:Index": {
+                    const sources = args.inputs.sources as string[];
+                    // buildx pushes a single source's own bytes: the digest is the source's.
+                    const single = sources.length === 1 ? /@(sha256:[0-9a-f]{64})$/.exec(sources[0])?.[1] : undefined;
                     const tagless = String(args.inputs.tag).replace(/:[^:/]+$/, "");
-                    state.ref = `${args.inputs.tag}@${fakeDigest(tagless, ...(args.inputs.sources as string[]))}`;
+                    state.ref = `${args.inputs.tag}@${single ?? fakeDigest(tagless, ...sources)}`;
                     break;
                 }
                 case "aws:ecr/repository:Repository":
@@ -199,7 +222,7 @@ async function underMocks<T>(
     run: (registered: Recorded[]) => Promise<T>,
 ): Promise<T & { resources: Registered[] }> {
     const registered: Recorded[] = [];
-    await pulumi.runtime.setMocks(mocks({ ...DEFAULT_STACKS, ...(opts.stacks ?? {}) }, (r) => registered.push(r)), PROJECT, stack, opts.preview ?? false);
+    await pulumi.runtime.setMocks(mocks({ ...DEFAULT_STACKS, ...(opts.stacks ?? {}) }, (r) => registered.push(r)), PROJECT, stack, opts.preview ?? false, "organization");
     const options = recordOptions();
     const flat: Record<string, string> = {};
     for (const [key, value] of Object.entries(config)) {
@@ -214,8 +237,11 @@ async function underMocks<T>(
     const projectDir = makeProjectDir();
     const cwd = process.cwd();
     const home = process.env.HOME;
+    const realFetch = globalThis.fetch;
     process.chdir(projectDir);
     process.env.HOME = path.join(projectDir, "home");
+    // Registry checks ask the in-memory registry (test/harness/fake-registry.ts).
+    globalThis.fetch = fakeRegistryFetch;
     try {
         const result = await run(registered);
         await settle(() => registered.length);
@@ -226,6 +252,7 @@ async function underMocks<T>(
         throw Object.assign(e as Error, { registered: registered.length });
     } finally {
         rejections.release();
+        globalThis.fetch = realFetch;
         process.chdir(cwd);
         process.env.HOME = home;
         fs.rmSync(projectDir, { recursive: true, force: true });

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as path from "path";
 import { ConfigMap } from "@pulumi/pulumi/automation";
-import { UpstreamImages } from "../../stack/promotion";
+import { ReadStackOutputs } from "../../stack/promotion";
 import { cliComplaint, refuseProblems, requiredConfigError } from "../../tools/local/preflight";
 import { repoRoot } from "../../tools/local/stack";
 
@@ -17,13 +17,13 @@ const devKubeconfig = path.join(repoRoot, "test", "unit", "fixtures", "kubeconfi
 const loginRegistry = { type: "generic", server: "127.0.0.1:5001", username: "ci" };
 const hello = { name: "hello", path: "app", main: "./cmd/hello", port: 8080 };
 const kubernetes = { value: { kubeconfig: devKubeconfig, context: "goship", namespace: "goship-dev" } };
-const noUpstream: UpstreamImages = async (name) => {
+const noUpstream: ReadStackOutputs = async (name) => {
     throw new Error(`no stack named '${name}' found`);
 };
 
 /** The runner's check (the program's checkStack) on a config map, as the runner makes it before the CLI starts. */
-function preflightOf(entries: ConfigMap, readUpstreamImages: UpstreamImages = noUpstream): Promise<void> {
-    return refuseProblems({ entries, projectDir: repoRoot, render: false, readUpstreamImages });
+function preflightOf(entries: ConfigMap, readStackOutputs: ReadStackOutputs = noUpstream): Promise<void> {
+    return refuseProblems({ entries, projectDir: repoRoot, render: false, self: { organization: "organization", project: "goship", stack: "dev" }, readStackOutputs });
 }
 
 test("the runner refuses, before the CLI starts, a secret the config needs that is missing or stored in plain text", async () => {

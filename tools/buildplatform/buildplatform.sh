@@ -296,12 +296,16 @@ start_registry() {
     log "$name: ready, pid $pid ($(since "$t0"))"
 }
 
-# The login registry's password: random, made once per state dir, readable by root only;
-# htpasswd holds its bcrypt hash.
+# The login registry's password. Like the dev passphrase it protects nothing of value (the
+# registry answers on 127.0.0.1 only) and is known: Pulumi.local-prod.yaml holds it as a
+# Pulumi secret, encrypted with the dev passphrase, so the local-prod stack pushes there
+# on any machine. GOSHIP_LOGIN_REGISTRY_PASSWORD sets another (then set the stack's
+# secret too). The file is readable by root only; htpasswd holds its bcrypt hash.
+LOGIN_PASSWORD_VALUE=${GOSHIP_LOGIN_REGISTRY_PASSWORD:-goship-local-registry}
 make_login() {
     mkdir -p "$LOGIN_REG_DIR"
-    if [ ! -s "$LOGIN_REG_PASSWORD" ]; then
-        (umask 077; head -c 24 /dev/urandom | base64 | tr -d '/+=' > "$LOGIN_REG_PASSWORD")
+    if [ "$(cat "$LOGIN_REG_PASSWORD" 2>/dev/null)" != "$LOGIN_PASSWORD_VALUE" ]; then
+        (umask 077; printf '%s\n' "$LOGIN_PASSWORD_VALUE" > "$LOGIN_REG_PASSWORD")
     fi
     if [ ! -s "$LOGIN_REG_DIR/htpasswd" ] || [ "$LOGIN_REG_PASSWORD" -nt "$LOGIN_REG_DIR/htpasswd" ]; then
         # -i: the password comes on stdin, never on a command line.

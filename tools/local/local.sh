@@ -6,6 +6,10 @@
 #   tools/local/local.sh provision   only provision and start (idempotent; seconds when warm)
 #   tools/local/local.sh pulumi OP [--stack S] [--expect-no-changes] [--diff]
 #                                    one Pulumi operation: preview | up | destroy | refresh | outputs
+#   tools/local/local.sh promote FROM TO [--service S] [--allow-other-changes]
+#   tools/local/local.sh promote --rollback STACK [--service S]
+#                                    promote FROM's rolled-out digests to TO (preview, gates, up),
+#                                    or pin STACK to its previous release (no build)
 #   tools/local/local.sh render DIR [STACK...]
 #                                    write what each stack would apply as YAML (no cluster,
 #                                    registry or cloud needed; default stacks dev staging prod)
@@ -78,13 +82,17 @@ cmd_provision() {
   log "provisioned in $((SECONDS - start)) s; environment: $env_file"
 }
 
-cmd_pulumi() {
+# run_node SCRIPT ARGS...: a compiled runner script under the local platform's environment.
+run_node() {
   [ -f "$env_file" ] || die "no $env_file: run tools/local/local.sh provision first"
   # shellcheck source=/dev/null # written by cmd_provision (write_env), not in the repo
   . "$env_file"
-  [ -f "$repo/.build/tools/local/stack.js" ] || compile
-  (cd "$repo" && node .build/tools/local/stack.js "$@")
+  local script=$1; shift
+  [ -f "$repo/.build/tools/local/$script" ] || compile
+  (cd "$repo" && node ".build/tools/local/$script" "$@")
 }
+
+cmd_pulumi() { run_node stack.js "$@"; }
 
 # Needs only the pulumi CLI and the kubernetes plugin: no daemon, no root.
 cmd_render() {
@@ -124,9 +132,10 @@ case "${1:-}" in
   up)        cmd_up ;;
   provision) cmd_provision ;;
   pulumi)    shift; cmd_pulumi "$@" ;;
+  promote)   shift; run_node promote.js "$@" ;;
   render)    shift; cmd_render "$@" ;;
   status)    cmd_status ;;
   down)      cmd_down ;;
   env)       if [ -f "$env_file" ]; then cat "$env_file"; else die "no $env_file: run tools/local/local.sh provision first"; fi ;;
-  *) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

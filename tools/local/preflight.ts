@@ -11,7 +11,7 @@
 import { ConfigMap, Stack } from "@pulumi/pulumi/automation";
 import { checkStack, StackInput } from "../../stack/check";
 import { CONFIG_NAMESPACE, ConfigError } from "../../stack/config";
-import { UpstreamImages } from "../../stack/promotion";
+import { ReadStackOutputs, StackIdentity } from "../../stack/promotion";
 import { renderModeFrom } from "../../stack/target";
 
 /** Every check, on STACK's config, against its workspace's project directory; throws ConfigError. */
@@ -22,7 +22,22 @@ export async function preflight(stack: Stack): Promise<void> {
     } catch (err) {
         throw requiredConfigError(String(err), stack.name) ?? err;
     }
-    await refuseProblems({ entries, projectDir: stack.workspace.workDir, render: renderModeFrom() !== undefined, readUpstreamImages: cliStackImages(stack) });
+    await refuseProblems({ entries, projectDir: stack.workspace.workDir, render: renderModeFrom() !== undefined, self: await stackIdentity(stack), readStackOutputs: cliStackOutputs(stack) });
+}
+
+/**
+ * The stack's fully qualified name, as the engine gives the program (pulumi.getOrganization
+ * and friends). A DIY backend (file://, s3://, …) has the one organization "organization";
+ * Pulumi Cloud's default is the user's own.
+ */
+export async function stackIdentity(stack: Stack): Promise<StackIdentity> {
+    const project = (await stack.workspace.projectSettings()).name;
+    const parts = stack.name.split("/");
+    if (parts.length === 3) return { organization: parts[0], project: parts[1], stack: parts[2] };
+    const backend = process.env.PULUMI_BACKEND_URL ?? "";
+    const diy = backend !== "" && !/^https?:\/\//.test(backend);
+    const organization = diy ? "organization" : (await stack.workspace.whoAmI()).user;
+    return { organization, project, stack: parts[parts.length - 1] };
 }
 
 /** checkStack, every problem thrown as one ConfigError. */
@@ -31,11 +46,12 @@ export async function refuseProblems(input: StackInput): Promise<void> {
     if (problems.length > 0) throw new ConfigError(problems);
 }
 
-/** Reads an upstream stack's `images` output with the CLI; a failure says what the CLI said. */
-export function cliStackImages(stack: Stack): UpstreamImages {
+/** Reads a stack's outputs with the CLI (secrets stay masked); a failure says what the CLI said. */
+export function cliStackOutputs(stack: Stack): ReadStackOutputs {
     return async (name) => {
         try {
-            return (await stack.workspace.stackOutputs(name)).images?.value;
+            const outputs = await stack.workspace.stackOutputs(name);
+            return Object.fromEntries(Object.entries(outputs).map(([key, output]) => [key, output.value as unknown]));
         } catch (err) {
             throw new Error(cliComplaint(String(err)));
         }

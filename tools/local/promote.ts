@@ -1,0 +1,228 @@
+/**
+ * Promotion and rollback through the local runner (`npm run promote -- …`):
+ *
+ *   promote <from> <to> [--service NAME] [--allow-other-changes]
+ *       previews <to> first and prints each service's digest move; refuses when <from> has
+ *       pending changes (its own preview is not empty), or when <to> would change anything
+ *       besides the promoted images (unless --allow-other-changes); then runs `up`.
+ *   promote --rollback <stack> [--service NAME]
+ *       pins each service (or NAME) to the previous release the stack's own record holds
+ *       (`releases.<service>.previous`), in Pulumi.<stack>.yaml, and runs `up`: no build.
+ *
+ * The plain-`pulumi` equivalent is in the README ("Environments").
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { parseDocument } from "yaml";
+import { EngineEvent, OpType, Stack } from "@pulumi/pulumi/automation";
+import { CONFIG_NAMESPACE } from "../../stack/config";
+import { Release, releasesOf } from "../../stack/release";
+import { qualifiedStackName, selfName } from "../../stack/promotion";
+import { stackIdentity } from "./preflight";
+import { openStack, repoRoot, runOperation } from "./stack";
+
+/** What `promote` would move: one line per promoted service. */
+export interface DigestMove {
+    service: string;
+    from?: string;
+    to: string;
+    revision: string;
+}
+
+/** A change the downstream preview shows, as the engine reported it. */
+export interface PlannedChange {
+    op: OpType;
+    type: string;
+    urn: string;
+    /** Property paths that differ (detailed diff keys, or top-level diffs). */
+    paths: string[];
+}
+
+/** Resource types a promotion changes: the copy and tags, the Deployment's image. */
+const PROMOTION_TYPES = new Set(["docker-build:index:Index", "pulumi:providers:docker-build", "pulumi:pulumi:StackReference"]);
+
+/**
+ * The changes in CHANGES that are not the promotion itself: anything but a copy/tag Index,
+ * or a Deployment update touching more than its containers' image and the version label.
+ */
+export function otherChanges(changes: PlannedChange[]): PlannedChange[] {
+    return changes.filter((c) => {
+        if (c.op === "same" || c.op === "read") return false;
+        if (PROMOTION_TYPES.has(c.type)) return false;
+        if (c.type === "kubernetes:apps/v1:Deployment" && c.op === "update") {
+            return !c.paths.every((p) => /^spec\.template\.spec\.containers\[\d+\]\.image$/.test(p) || /(^|\.)labels\.app\.kubernetes\.io\/version$/.test(p) || /labels\["app\.kubernetes\.io\/version"\]$/.test(p));
+        }
+        return true;
+    });
+}
+
+/** The digest moves from the upstream's releases to the downstream's, for SERVICES. */
+export function digestMoves(services: string[], upstream: Record<string, Release>, downstream: Record<string, Release>): DigestMove[] {
+    return services.map((service) => ({ service, from: downstream[service]?.digest, to: upstream[service].digest, revision: upstream[service].revision }));
+}
+
+export function formatMove(m: DigestMove, fromStack: string): string {
+    const old = m.from ?? "(none)";
+    return m.from === m.to ? `${m.service}: ${m.to} unchanged (from ${fromStack}, revision ${m.revision})` : `${m.service}: ${old} → ${m.to} (from ${fromStack}, revision ${m.revision})`;
+}
+
+function log(line: string): void {
+    process.stdout.write(`[promote] ${line}\n`);
+}
+
+async function releasesOfStack(stack: Stack): Promise<Record<string, Release>> {
+    const outputs = await stack.outputs();
+    return releasesOf(Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.value as unknown])));
+}
+
+/** The services of TO that promote from FROM, by the effective config the CLI reports. */
+async function promotingServices(to: Stack, fromQualified: string): Promise<string[]> {
+    const self = await stackIdentity(to);
+    const config = await to.getAllConfig();
+    const services = JSON.parse(config[`${CONFIG_NAMESPACE}:services`]?.value ?? "[]") as Array<{ name: string; image?: { source?: string; fromStack?: string } }>;
+    const overrides = JSON.parse(config[`${CONFIG_NAMESPACE}:overrides`]?.value ?? "{}") as Record<string, { image?: { source?: string; fromStack?: string } }>;
+    return services
+        .filter((s) => {
+            const image = overrides[s.name]?.image ?? s.image;
+            return image?.source === "promote" && image.fromStack !== undefined && qualifiedStackName(image.fromStack, self) === fromQualified;
+        })
+        .map((s) => s.name);
+}
+
+/** Sets `goship:overrides.<service>.image` in the stack file, keeping its comments. */
+export function setImageOverride(stackName: string, service: string, image: Record<string, string>): void {
+    const file = path.join(repoRoot, `Pulumi.${stackName}.yaml`);
+    const doc = parseDocument(fs.readFileSync(file, "utf8"));
+    doc.setIn(["config", `${CONFIG_NAMESPACE}:overrides`, service, "image"], doc.createNode(image));
+    fs.writeFileSync(file, doc.toString());
+}
+
+async function timedUp(stack: Stack): Promise<void> {
+    const start = Date.now();
+    await runOperation(stack, "up", { onOutput: () => undefined });
+    log(`up of ${stack.name}: done in ${((Date.now() - start) / 1000).toFixed(1)} s`);
+}
+
+export async function promote(fromName: string, toName: string, options: { service?: string; allowOtherChanges?: boolean }): Promise<DigestMove[]> {
+    const to = await openStack(toName);
+    const from = await openStack(fromName);
+    const fromQualified = qualifiedStackName(fromName, await stackIdentity(to));
+    if (fromQualified === selfName(await stackIdentity(to))) throw new Error(`${toName} cannot promote from itself`);
+    const services = await promotingServices(to, fromQualified);
+    if (services.length === 0) {
+        throw new Error(`${toName} promotes no service from ${fromName}: set goship:overrides.<service>.image to {source: promote, fromStack: ${fromName}} in Pulumi.${toName}.yaml`);
+    }
+    if (options.service && !services.includes(options.service)) {
+        throw new Error(`--service ${options.service}: ${toName} does not promote it from ${fromName} (it promotes: ${services.join(", ")})`);
+    }
+
+    // The gate's evidence: the upstream's record is that of its last successful update.
+    const [last] = await from.history(1, 1);
+    if (last && last.result !== "succeeded") {
+        log(`${fromName}'s last update (version ${last.version ?? "?"}) ${last.result}: its releases are still those of its last successful update, which is what promotes`);
+    }
+    log(`checking that ${fromName} has no pending changes`);
+    const upstreamPreview = await runOperation(from, "preview", { onOutput: () => undefined });
+    const pending = Object.entries(upstreamPreview.changes).filter(([op, n]) => op !== "same" && (n ?? 0) > 0);
+    if (pending.length > 0) {
+        throw new Error(`${fromName} has pending changes (${pending.map(([op, n]) => `${n} to ${op}`).join(", ")}): its preview is not empty, so what it runs is not what its config says. Run up on ${fromName} first (or fix it), then promote`);
+    }
+
+    const upstream = await releasesOfStack(from);
+    const downstream = await releasesOfStack(to);
+    const missing = services.filter((s) => !upstream[s]);
+    if (missing.length > 0) throw new Error(`${fromName} has no release of ${missing.join(", ")}: deploy it there first`);
+    const moves = digestMoves(services, upstream, downstream);
+    if (options.service) {
+        const others = moves.filter((m) => m.service !== options.service && m.from !== m.to);
+        if (others.length > 0) {
+            throw new Error(`--service ${options.service}: ${others.map((m) => m.service).join(", ")} would move too (they promote from ${fromName}); promote without --service, or pin them (image: {source: pinned, ref: …})`);
+        }
+    }
+    for (const m of moves) log(formatMove(m, fromQualified));
+
+    const changes: PlannedChange[] = [];
+    const onEvent = (event: EngineEvent) => {
+        const m = event.resourcePreEvent?.metadata;
+        if (m) changes.push({ op: m.op, type: m.type, urn: m.urn, paths: Object.keys(m.detailedDiff ?? {}).length > 0 ? Object.keys(m.detailedDiff ?? {}) : (m.diffs ?? []) });
+    };
+    const start = Date.now();
+    const preview = await to.preview({ onEvent, diff: true, color: "never" });
+    log(`preview of ${toName}: ${JSON.stringify(preview.changeSummary)} in ${((Date.now() - start) / 1000).toFixed(1)} s`);
+    const others = otherChanges(changes);
+    if (others.length > 0 && !options.allowOtherChanges) {
+        throw new Error(
+            `${toName} would change more than the promoted images:\n${others.map((c) => `  ${c.op} ${c.urn}${c.paths.length ? ` (${c.paths.join(", ")})` : ""}`).join("\n")}\nreview them (pulumi preview --diff --stack ${toName}) and pass --allow-other-changes, or deploy them separately`,
+        );
+    }
+    await timedUp(to);
+    const after = await releasesOfStack(to);
+    for (const m of moves) {
+        if (after[m.service]?.digest !== m.to) throw new Error(`${toName}: ${m.service} runs ${after[m.service]?.digest ?? "nothing"} after the up, not ${m.to}`);
+    }
+    log(`${toName} runs ${moves.map((m) => `${m.service}@${m.to}`).join(", ")}`);
+    return moves;
+}
+
+export async function rollback(stackName: string, options: { service?: string }): Promise<DigestMove[]> {
+    const stack = await openStack(stackName);
+    const releases = await releasesOfStack(stack);
+    const services = options.service ? [options.service] : Object.keys(releases);
+    if (services.length === 0) throw new Error(`${stackName} exports no releases: nothing to roll back`);
+    const moves: DigestMove[] = [];
+    for (const service of services) {
+        const release = releases[service];
+        if (!release) throw new Error(`--service ${service}: ${stackName} has no release of it (releases: ${Object.keys(releases).join(", ") || "none"})`);
+        if (!release.previous) throw new Error(`${stackName}: ${service} has no previous release on record (releases.${service}.previous); pin one with image: {source: pinned, ref: …}`);
+        moves.push({ service, from: release.digest, to: release.previous.digest, revision: release.previous.revision });
+        setImageOverride(stackName, service, { source: "pinned", ref: release.previous.ref, revision: release.previous.revision });
+        log(`${service}: ${release.digest} → ${release.previous.digest} (pinned in Pulumi.${stackName}.yaml, revision ${release.previous.revision})`);
+    }
+    await timedUp(stack);
+    return moves;
+}
+
+interface PromoteArgs {
+    rollback?: string;
+    from?: string;
+    to?: string;
+    service?: string;
+    allowOtherChanges: boolean;
+}
+
+const USAGE = "usage: promote <from> <to> [--service NAME] [--allow-other-changes] | promote --rollback <stack> [--service NAME]";
+
+export function parsePromoteArgs(argv: string[]): PromoteArgs {
+    const args: PromoteArgs = { allowOtherChanges: false };
+    const positional: string[] = [];
+    for (let i = 0; i < argv.length; i++) {
+        const a = argv[i];
+        if (a === "--rollback") args.rollback = argv[++i];
+        else if (a === "--service") args.service = argv[++i];
+        else if (a === "--allow-other-changes") args.allowOtherChanges = true;
+        else if (a.startsWith("-")) throw new Error(`unknown flag ${a}\n${USAGE}`);
+        else positional.push(a);
+    }
+    if (args.rollback !== undefined) {
+        if (!args.rollback || positional.length > 0) throw new Error(USAGE);
+        return args;
+    }
+    if (positional.length !== 2) throw new Error(USAGE);
+    [args.from, args.to] = positional;
+    return args;
+}
+
+async function main(): Promise<void> {
+    const args = parsePromoteArgs(process.argv.slice(2));
+    const start = Date.now();
+    if (args.rollback) await rollback(args.rollback, { service: args.service });
+    else await promote(args.from!, args.to!, { service: args.service, allowOtherChanges: args.allowOtherChanges });
+    log(`done in ${((Date.now() - start) / 1000).toFixed(1)} s`);
+}
+
+if (require.main === module) {
+    main().catch((err: unknown) => {
+        process.stderr.write(`[promote] ${err instanceof Error ? err.message : String(err)}\n`);
+        process.exit(1);
+    });
+}
