@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CheckedKubeconfig, checkKubeconfig } from "./cluster";
-import { ConfigEntries, ConfigError, parseStackConfigEntries, secretProblems, StackConfig, unknownKeyProblems } from "./config";
+import { ConfigEntries, ConfigError, parseStackConfigEntries, secretProblems, serviceSettingKey, StackConfig, unknownKeyProblems } from "./config";
 import { ownReleases, Promotion, ReadStackOutputs, resolvePromotions, StackIdentity } from "./promotion";
 import { Release } from "./release";
 import { checkGoSources } from "./sources";
@@ -56,7 +56,7 @@ export async function checkStack(input: StackInput): Promise<StackCheck> {
     // Upstream stacks are read only when everything else is right: reading one is the
     // first thing the engine records for the program (it adds Pulumi's builtin provider).
     if (problems.length > 0 || "problem" in kubeconfig) return { problems };
-    const promotions = await resolvePromotions(config, input.self, input.readStackOutputs);
+    const promotions = await resolvePromotions(config, input.self, input.readStackOutputs, (i, name, path) => serviceSettingKey(input.entries, i, name, path));
     if (promotions.problems.length > 0) return { problems: promotions.problems };
     const current = await ownReleases(input.self, input.readStackOutputs);
     return { problems: [], checked: { config, kubeconfig, promoted: promotions.promotions, current } };

@@ -172,6 +172,17 @@ function entryValue(entries: ConfigEntries, key: string): unknown {
     }
 }
 
+/**
+ * The config key a problem with service I (named NAME) at PATH (e.g. `image.fromStack`)
+ * should name: the stack's override when it set that setting, else the service's entry.
+ */
+export function serviceSettingKey(entries: ConfigEntries, i: number, name: string, path: string): string {
+    const overrides = entryValue(entries, "overrides") as Record<string, Record<string, unknown> | undefined> | undefined;
+    const top = path.split(".")[0];
+    const override = overrides !== null && typeof overrides === "object" ? overrides[name] : undefined;
+    return override !== null && typeof override === "object" && top in override ? `${CONFIG_NAMESPACE}:overrides.${name}.${path}` : `${CONFIG_NAMESPACE}:services[${i}].${path}`;
+}
+
 /** Validates goship's keys of ENTRIES; throws ConfigError naming each bad key. */
 export function parseStackConfigEntries(entries: ConfigEntries): StackConfig {
     const raw: Record<string, unknown> = {};

@@ -48,6 +48,7 @@ export async function resolvePromotions(
     config: StackConfig,
     self: StackIdentity,
     read: ReadStackOutputs,
+    keyOf: (index: number, service: string, path: string) => string = (i, _service, path) => `${CONFIG_NAMESPACE}:services[${i}].${path}`,
 ): Promise<{ promotions: Record<string, Promotion>; problems: string[] }> {
     const promotions: Record<string, Promotion> = {};
     const problems: string[] = [];
@@ -59,7 +60,7 @@ export async function resolvePromotions(
     const me = selfName(self);
     for (const [i, spec] of config.services.entries()) {
         if (spec.image.source !== "promote") continue;
-        const key = `${CONFIG_NAMESPACE}:services[${i}].image.fromStack`;
+        const key = keyOf(i, spec.name, "image.fromStack");
         const upstream = qualifiedStackName(spec.image.fromStack, self);
         if (upstream === me) {
             problems.push(`${key}: stack ${me} promotes ${spec.name} from itself; promote from the stage before it (e.g. dev), or build here with image: {source: build}`);

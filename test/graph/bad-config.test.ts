@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../../stack/config";
-import { runStack, runStackAsHost } from "../harness/program";
+import { releaseRecord, runStack, runStackAsHost, STAGING_HELLO_REF } from "../harness/program";
 
 type Config = Record<string, unknown>;
 type Service = Record<string, unknown>;
@@ -73,16 +73,21 @@ test("bad config: promotion from a stack that does not exist fails the preview a
     }
 });
 
-test("bad config: promotion from a stack that exports no image for the service", async () => {
+test("bad config: promotion from a stack that has no release of the service", async () => {
     await assert.rejects(
-        runStack("prod", { stacks: { "organization/goship/staging": { images: { other: "r/o@sha256:" + "0".repeat(64) } } } }),
-        { message: /^goship:services\[0\]\.image\.fromStack: stack organization\/goship\/staging exports no image for hello \(its images output has: other\); deploy hello there first/ },
+        runStack("prod", { stacks: { "organization/goship/staging": { releases: { other: releaseRecord("r/o@sha256:" + "0".repeat(64)) } } } }),
+        { message: /^goship:services\[0\]\.image\.fromStack: stack organization\/goship\/staging has no release of hello \(its releases: other\); deploy hello there first/ },
+    );
+    await assert.rejects(
+        runStack("prod", { stacks: { "organization/goship/staging": { images: { hello: STAGING_HELLO_REF } } } }),
+        { message: /stack organization\/goship\/staging exports images\.hello but no release record \(releases\.hello\); run pulumi up there once/ },
+        "an image without a release record is not promoted: no fallback",
     );
 });
 
 test("bad config: a promoted image not pinned by digest is refused", async () => {
     await assert.rejects(
-        runStack("prod", { stacks: { "organization/goship/staging": { images: { hello: "registry.example/hello:latest" } } } }),
+        runStack("prod", { stacks: { "organization/goship/staging": { releases: { hello: { ...releaseRecord(STAGING_HELLO_REF), ref: "registry.example/hello:latest" } } } } }),
         { message: /^goship:services\[0\]\.image\.fromStack: stack organization\/goship\/staging exports "registry\.example\/hello:latest" for hello, which is not pinned by digest/ },
     );
 });

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { FAKE_ACCOUNT_REGISTRY, STAGING_HELLO_REF, one, ofType, runStack, RunResult, secretValue } from "../harness/program";
+import { DEV_HELLO_DIGEST, DEV_HELLO_REF, FAKE_ACCOUNT_REGISTRY, STAGING_HELLO_REF, one, ofType, runStack, RunResult, secretValue } from "../harness/program";
 
 let staging: RunResult;
 let prod: RunResult;
@@ -31,19 +31,31 @@ test("staging: an ECR repository with scan on push, immutable tags, encryption a
     assert.equal(aws.inputs.region, "eu-west-1");
 });
 
-test("staging: images push to ECR with the authorization token's credentials", () => {
-    const images = ofType(staging.resources, "docker-build:index:Image");
-    assert.equal(images.length, 2);
-    for (const image of images) {
-        assert.deepEqual(secretValue(image.inputs.registries), [{ address: FAKE_ACCOUNT_REGISTRY, username: "AWS", password: "ecr-token-secret" }]);
-        assert.ok(image.inputs.tags[0].startsWith(`${FAKE_ACCOUNT_REGISTRY}/goship/hello:`));
-        assert.match(image.inputs.dockerfile.inline, /^FROM --platform=\$BUILDPLATFORM golang:1\.26-bookworm AS build$/m);
-    }
-    for (const index of ofType(staging.resources, "docker-build:index:Index")) {
-        assert.deepEqual(secretValue(index.inputs.registry), { address: FAKE_ACCOUNT_REGISTRY, username: "AWS", password: "ecr-token-secret" });
-    }
-    const outputs = staging.outputs as { images: Record<string, string> };
-    assert.match(outputs.images.hello, new RegExp(`^${FAKE_ACCOUNT_REGISTRY.replace(/\./g, "\\.")}/goship/hello@sha256:[0-9a-f]{64}$`));
+test("staging: builds nothing; copies dev's index by digest into its ECR repository with both sides' logins, and deploys the copy", () => {
+    assert.equal(ofType(staging.resources, "docker-build:index:Image").length, 0, "no build");
+    const copy = one(staging.resources, "docker-build:index:Index", "hello-copy");
+    assert.deepEqual(copy.inputs.sources, [DEV_HELLO_REF], "the upstream's exact digest is the one source");
+    assert.equal(copy.inputs.tag, `${FAKE_ACCOUNT_REGISTRY}/goship/hello:rel-3f2a9c1d7e4b-${DEV_HELLO_DIGEST.slice(7, 19)}`);
+    assert.ok(copy.options.retainOnDelete, "a copy is never deleted by digest");
+    assert.deepEqual(secretValue(copy.inputs.registry), { address: FAKE_ACCOUNT_REGISTRY, username: "AWS", password: "ecr-token-secret" });
+    const tag = one(staging.resources, "docker-build:index:Index", "hello-tag-staging");
+    assert.equal(tag.inputs.tag, `${FAKE_ACCOUNT_REGISTRY}/goship/hello:staging`);
+    const provider = one(staging.resources, "pulumi:providers:docker-build", "hello-copy");
+    assert.equal(copy.provider?.startsWith(`${provider.urn}::`), true, "the copy runs with the provider that holds both logins");
+    const deployment = one(staging.resources, "kubernetes:apps/v1:Deployment", "hello-deployment").inputs;
+    assert.equal(deployment.spec.template.spec.containers[0].image, STAGING_HELLO_REF, "the copy in staging's registry, same digest");
+    assert.equal(deployment.metadata.labels["app.kubernetes.io/version"], "3f2a9c1d7e4b", "the revision the release was built from");
+    const outputs = staging.outputs as { images: Record<string, string>; releases: Record<string, Record<string, unknown>> };
+    assert.equal(outputs.images.hello, STAGING_HELLO_REF);
+    assert.deepEqual(outputs.releases.hello, {
+        ref: STAGING_HELLO_REF,
+        digest: DEV_HELLO_DIGEST,
+        platforms: ["linux/amd64", "linux/arm64"],
+        revision: "3f2a9c1d7e4b",
+        origin: "promoted",
+        fromStack: "organization/goship/dev",
+        deployment: "goship-staging/hello",
+    });
 });
 
 test("staging: autoscaling owns the replica count, and a PDB guards it", () => {
@@ -63,7 +75,7 @@ test("staging: autoscaling owns the replica count, and a PDB guards it", () => {
 
 test("prod: builds nothing and deploys exactly the digest staging exported", () => {
     assert.equal(ofType(prod.resources, "docker-build:index:Image").length, 0);
-    assert.equal(ofType(prod.resources, "docker-build:index:Index").length, 0);
+    assert.equal(ofType(prod.resources, "docker-build:index:Index").length, 0, "no registry of its own: nothing copied");
     assert.equal(ofType(prod.resources, "aws:ecr/repository:Repository").length, 0);
     assert.equal(ofType(prod.resources, "goship:index:GoImage").length, 0);
     const upstream = one(prod.resources, "pulumi:pulumi:StackReference", "upstream-organization-goship-staging");
@@ -71,7 +83,7 @@ test("prod: builds nothing and deploys exactly the digest staging exported", () 
     const deployment = one(prod.resources, "kubernetes:apps/v1:Deployment", "hello-deployment").inputs;
     assert.equal(deployment.spec.template.spec.containers[0].image, STAGING_HELLO_REF);
     assert.equal((prod.outputs as { images: Record<string, string> }).images.hello, STAGING_HELLO_REF);
-    assert.equal(deployment.metadata.labels["app.kubernetes.io/version"], undefined, "a promoted image's version is not known here");
+    assert.equal(deployment.metadata.labels["app.kubernetes.io/version"], "3f2a9c1d7e4b", "the promoted release's revision");
 });
 
 test("prod: config files in a ConfigMap mounted read-only, with a checksum that rolls the pods", async () => {

@@ -80,13 +80,15 @@ test("the runner reads each promotion source and refuses a missing stack, a miss
         "goship:services": { value: [{ name: "hello", path: "app", image: { source: "promote", fromStack: "organization/goship/staging" } }] },
     });
     const pinned = "r/hello@sha256:" + "1".repeat(64);
-    await preflightOf(promoted, async () => ({ hello: pinned }));
+    const release = (ref: string) => ({ ref, digest: "sha256:" + "1".repeat(64), platforms: ["linux/amd64", "linux/arm64"], revision: "abc", origin: "built", deployment: "goship-dev/hello" });
+    const upstream = (releases: Record<string, unknown>) => async (name: string) => (name === "organization/goship/staging" ? { releases } : undefined);
+    await preflightOf(promoted, upstream({ hello: release(pinned) }));
     await assert.rejects(
         preflightOf(promoted, async () => {
             throw new Error(cliComplaint("CommandError: code: -2\n stderr: Command failed\nerror: no stack named 'organization/goship/staging' found\n"));
         }),
         /goship:services\[0\]\.image\.fromStack: cannot read stack organization\/goship\/staging \(no stack named 'organization\/goship\/staging' found\); check the name/,
     );
-    await assert.rejects(preflightOf(promoted, async () => ({ other: pinned })), /exports no image for hello \(its images output has: other\); deploy hello there first/);
-    await assert.rejects(preflightOf(promoted, async () => ({ hello: "r/hello:latest" })), /"r\/hello:latest" for hello, which is not pinned by digest/);
+    await assert.rejects(preflightOf(promoted, upstream({ other: release(pinned) })), /has no release of hello \(its releases: other\); deploy hello there first/);
+    await assert.rejects(preflightOf(promoted, upstream({ hello: release("r/hello:latest") })), /"r\/hello:latest" for hello, which is not pinned by digest/);
 });

@@ -42,8 +42,15 @@ test("the project is named after the config namespace and declares only keys gos
     }
 });
 
-test("there are dev, staging and prod stacks", () => {
-    assert.deepEqual(stacks.sort(), ["Pulumi.dev.yaml", "Pulumi.prod.yaml", "Pulumi.staging.yaml"]);
+test("there are dev, staging and prod stacks, and the local platform's local-staging and local-prod", () => {
+    assert.deepEqual(stacks.sort(), ["Pulumi.dev.yaml", "Pulumi.local-prod.yaml", "Pulumi.local-staging.yaml", "Pulumi.prod.yaml", "Pulumi.staging.yaml"]);
+});
+
+test("each service is defined once: no stack file lists goship:services, each says only what differs in goship:overrides", () => {
+    for (const file of stacks) {
+        const config = (parseYaml(fs.readFileSync(path.join(REPO_ROOT, file), "utf8")) as { config: Record<string, unknown> }).config;
+        assert.equal(config[`${CONFIG_NAMESPACE}:services`], undefined, `${file} repeats the services' definition`);
+    }
 });
 
 for (const file of stacks) {
