@@ -1,9 +1,30 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CheckedKubeconfig, checkKubeconfig } from "./cluster";
-import { ConfigEntries, ConfigError, parseStackConfigEntries, secretProblems, serviceSettingKey, StackConfig, unknownKeyProblems } from "./config";
+import { CONFIG_NAMESPACE, ConfigEntries, ConfigError, parseStackConfigEntries, REGISTRY_PASSWORD_KEY, secretProblems, serviceSettingKey, StackConfig, unknownKeyProblems } from "./config";
 import { ownReleases, Promotion, ReadStackOutputs, resolvePromotions, StackIdentity } from "./promotion";
 import { Release } from "./release";
 import { checkGoSources } from "./sources";
+import { RegistryLogin } from "../components/publish/registry-api";
+
+export type RegistryAccess = (host: string, login: RegistryLogin | undefined) => Promise<void>;
+
+/**
+ * A generic registry this stack pushes to (builds, or copies a promoted image into) must
+ * let its login in, checked before anything is built or copied: a missing or wrong login
+ * would otherwise fail halfway through an up. ECR logins come from AWS at run time.
+ */
+async function registryProblems(config: StackConfig, entries: ConfigEntries, access: RegistryAccess): Promise<string[]> {
+    const registry = config.registry;
+    if (registry?.type !== "generic") return [];
+    const password = entries[`${CONFIG_NAMESPACE}:${REGISTRY_PASSWORD_KEY}`]?.value;
+    const login = registry.username !== undefined && password !== undefined ? { username: registry.username, password } : undefined;
+    try {
+        await access(registry.server, login);
+        return [];
+    } catch (err) {
+        return [`${CONFIG_NAMESPACE}:registry: ${(err as Error).message}`];
+    }
+}
 
 /**
  * The one check of a stack, made by the program before it registers any resource and by
@@ -22,6 +43,8 @@ export interface StackInput {
     self: StackIdentity;
     /** How to read another stack's outputs (and this stack's own last ones). */
     readStackOutputs: ReadStackOutputs;
+    /** Whether a generic registry lets the login in (GET /v2/); rejects with the reason. */
+    registryAccess: RegistryAccess;
 }
 
 /** What the check found good, for the program to build from. */
@@ -53,6 +76,7 @@ export async function checkStack(input: StackInput): Promise<StackCheck> {
     }
     const kubeconfig = checkKubeconfig(config.kubernetes, input.projectDir);
     if ("problem" in kubeconfig) problems.push(kubeconfig.problem);
+    if (problems.length === 0) problems.push(...(await registryProblems(config, input.entries, input.registryAccess)));
     // Upstream stacks are read only when everything else is right: reading one is the
     // first thing the engine records for the program (it adds Pulumi's builtin provider).
     if (problems.length > 0 || "problem" in kubeconfig) return { problems };

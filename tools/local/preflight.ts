@@ -13,6 +13,7 @@ import { checkStack, StackInput } from "../../stack/check";
 import { CONFIG_NAMESPACE, ConfigError } from "../../stack/config";
 import { ReadStackOutputs, StackIdentity } from "../../stack/promotion";
 import { renderModeFrom } from "../../stack/target";
+import { registryAccess } from "../../stack/registry-access";
 
 /** Every check, on STACK's config, against its workspace's project directory; throws ConfigError. */
 export async function preflight(stack: Stack): Promise<void> {
@@ -22,7 +23,7 @@ export async function preflight(stack: Stack): Promise<void> {
     } catch (err) {
         throw requiredConfigError(String(err), stack.name) ?? err;
     }
-    await refuseProblems({ entries, projectDir: stack.workspace.workDir, render: renderModeFrom() !== undefined, self: await stackIdentity(stack), readStackOutputs: cliStackOutputs(stack) });
+    await refuseProblems({ entries, projectDir: stack.workspace.workDir, render: renderModeFrom() !== undefined, self: await stackIdentity(stack), readStackOutputs: cliStackOutputs(stack), registryAccess });
 }
 
 /**

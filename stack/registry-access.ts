@@ -1,0 +1,11 @@
+import { checkRegistryAccess } from "../components/publish/registry-api";
+import { RegistryAccess } from "./check";
+import { CONFIG_NAMESPACE, REGISTRY_PASSWORD_KEY } from "./config";
+
+/** The real check: GET /v2/ of the registry, with the stack's login when it has one. */
+export const registryAccess: RegistryAccess = (host, login) =>
+    checkRegistryAccess(host, {
+        login,
+        loginHelp: `set ${CONFIG_NAMESPACE}:registry.username and the secret ${CONFIG_NAMESPACE}:${REGISTRY_PASSWORD_KEY} (pulumi config set --secret ${REGISTRY_PASSWORD_KEY} <password>)`,
+        timeoutMs: 10000,
+    });
