@@ -20,12 +20,17 @@ import { renderStack } from "../../tools/local/render";
 import { docker, Kubectl, run } from "./support/commands";
 import * as zlib from "zlib";
 import { elfArchitecture, ImageConfig, Index, Login, Manifest, parseDigestRef, Registry } from "./support/registry";
+import { effectiveStackConfig } from "../harness/stack-files";
+import { verifyImage } from "../../components/publish/registry-api";
+import { Release, releasesOf } from "../../stack/release";
+import { promote, rollback } from "../../tools/local/promote";
 
 const STACK_FILE = path.join(repoRoot, "Pulumi.dev.yaml");
 const stackFileText = fs.readFileSync(STACK_FILE, "utf8");
-const stackFile = parseYaml(stackFileText) as { config: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
-const kube = stackFile.config["goship:kubernetes"] as { kubeconfig: string; context: string; namespace: string };
-const service = (stackFile.config["goship:services"] as Array<{ name: string; path: string; port: number; replicas: number; timezone: { zone: string } }>)[0];
+// Pulumi.yaml's services with dev's overrides merged in: what the program receives.
+const devConfig = effectiveStackConfig("dev");
+const kube = devConfig["goship:kubernetes"] as { kubeconfig: string; context: string; namespace: string };
+const service = (devConfig["goship:services"] as Array<{ name: string; path: string; port: number; replicas: number; timezone: { zone: string } }>)[0];
 const kubectl = new Kubectl(path.resolve(repoRoot, kube.kubeconfig), kube.context);
 
 /** The file the one-line change of step 6 edits, and its original text. */
@@ -94,9 +99,16 @@ function replicaSets(): Array<{ image: string; desired: number; ready: number; n
     }));
 }
 
-/** Rewrites the dev stack file from its committed text: CHANGE edits the first service and/or the config. */
+/**
+ * Rewrites the dev stack file from its committed text, with the services listed whole (a
+ * stack's goship:services replaces Pulumi.yaml's; its overrides merged in): CHANGE edits
+ * the first service and/or the config.
+ */
 function writeStackConfig(change: (service: Record<string, unknown>, config: Record<string, unknown>) => void): void {
     const doc = parseYaml(stackFileText) as { config: Record<string, unknown> };
+    const effective = effectiveStackConfig("dev");
+    doc.config["goship:services"] = effective["goship:services"];
+    delete doc.config["goship:overrides"];
     change((doc.config["goship:services"] as Array<Record<string, unknown>>)[0], doc.config);
     fs.writeFileSync(STACK_FILE, stringifyYaml(doc));
 }
@@ -182,6 +194,7 @@ after(() => {
     // Leave the working tree as it was, whatever failed.
     fs.writeFileSync(STACK_FILE, stackFileText);
     fs.writeFileSync(CHANGED_FILE, changedFileText);
+    for (const [name, text] of Object.entries(envFileTexts)) fs.writeFileSync(path.join(repoRoot, `Pulumi.${name}.yaml`), text);
     console.log("[e2e] step times:\n" + timings.map(([n, s]) => `  ${s.toFixed(1).padStart(7)} s  ${n}`).join("\n"));
 });
 
@@ -292,10 +305,117 @@ test("5. a second preview with nothing changed reports no changes (--expect-no-c
     assert.doesNotMatch(result.output, /^\s*[+~-]{1,2}\s+\S+:/m, "no resource line marked for change");
 });
 
+// ---------------------------------------------------------------- environments
+
+/** The promoting stacks of the local platform, their files restored after the run. */
+const ENV_STACKS = ["local-staging", "local-prod"] as const;
+const envFileTexts = Object.fromEntries(ENV_STACKS.map((name) => [name, fs.readFileSync(path.join(repoRoot, `Pulumi.${name}.yaml`), "utf8")]));
+const envStacks: Record<string, Stack> = {};
+
+/** The release record a stack exports for the service. */
+function releaseOf(outputs: RunResult["outputs"]): Release {
+    const releases = releasesOf(Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.value as unknown])));
+    const release = releases[service.name];
+    assert.ok(release, `no releases.${service.name} in ${JSON.stringify(outputs)}`);
+    return release;
+}
+
+/** The namespace a local stack deploys into (from its own file). */
+function namespaceOf(stackName: string): string {
+    return (effectiveStackConfig(stackName)["goship:kubernetes"] as { namespace: string }).namespace;
+}
+
+/** The image a stack's Deployment runs, Available with every replica. */
+function runningImage(stackName: string): string {
+    const d = kubectl.json(["-n", namespaceOf(stackName), "deployment", service.name]);
+    const available = d.status.conditions?.find((c: { type: string }) => c.type === "Available");
+    assert.equal(available?.status, "True", `${stackName}: the Deployment is Available`);
+    assert.equal(d.status.updatedReplicas, d.spec.replicas, `${stackName}: every replica runs the current template`);
+    return d.spec.template.spec.containers[0].image as string;
+}
+
+/** The resource types in a stack's state, with counts. */
+async function stateTypes(s: Stack): Promise<Record<string, number>> {
+    const resources = ((await s.exportStack()).deployment as { resources?: Array<{ type: string }> }).resources ?? [];
+    const counts: Record<string, number> = {};
+    for (const r of resources) counts[r.type] = (counts[r.type] ?? 0) + 1;
+    return counts;
+}
+
+/** What a preview would change, resource by resource (the engine's own events), without "same". */
+async function plannedSteps(s: Stack): Promise<Array<{ op: string; type: string; name: string }>> {
+    const steps: Array<{ op: string; type: string; name: string }> = [];
+    await s.preview({
+        color: "never",
+        onEvent: (e) => {
+            const m = e.resourcePreEvent?.metadata;
+            if (m && m.op !== "same" && m.op !== "read") steps.push({ op: m.op, type: m.type, name: m.urn.split("::").pop()! });
+        },
+    });
+    return steps.sort((a, b) => `${a.type}${a.name}`.localeCompare(`${b.type}${b.name}`));
+}
+
+/** A BuildKit solve in CLI output (docker-build streams the build's own progress lines). */
+const BUILDKIT_SOLVE = /#\d+ \[internal\] load build definition|#\d+ \[build \d+\/\d+\]/;
+
+/** Reads the index at REF back from its registry (bytes hashed against the digest) and returns its platforms. */
+async function readBack(ref: string, login?: Login): Promise<string[]> {
+    const verified = await verifyImage(ref, { platforms: ["linux/amd64", "linux/arm64"], login });
+    assert.equal(verified.digest, parseDigestRef(ref).digest, `${ref}: the registry serves these very bytes`);
+    return verified.platforms.sort();
+}
+
+test("5b. local-staging and local-prod deploy dev's exact index digest without a build; local-prod's copy in the login registry is byte-identical, every platform present", async () => {
+    for (const name of ENV_STACKS) envStacks[name] = await openStack(name);
+    const dev = releaseOf(await stack.outputs());
+    assert.equal(dev.ref, firstRef);
+    assert.equal(dev.origin, "built");
+
+    const staging = await timed("5b. pulumi up of local-staging (promotes dev)", () => runOperation(envStacks["local-staging"], "up", quiet));
+    const stagingRelease = releaseOf(staging.outputs);
+    assert.deepEqual(
+        { ref: stagingRelease.ref, digest: stagingRelease.digest, revision: stagingRelease.revision, origin: stagingRelease.origin, fromStack: stagingRelease.fromStack },
+        { ref: dev.ref, digest: dev.digest, revision: dev.revision, origin: "promoted", fromStack: "organization/goship/dev" },
+        "local-staging runs dev's digest from dev's registry",
+    );
+    assert.match(staging.output, new RegExp(`goship promotion: hello: \\(none\\) → ${dev.digest} \\(from organization/goship/dev, revision ${dev.revision}\\)`));
+    assert.equal(runningImage("local-staging"), dev.ref);
+    const stagingTypes = await stateTypes(envStacks["local-staging"]);
+    assert.equal(stagingTypes["docker-build:index:Image"], undefined, `no build in local-staging's state: ${JSON.stringify(stagingTypes)}`);
+    assert.equal(stagingTypes["goship:index:GoImage"], undefined);
+    assert.doesNotMatch(staging.output, BUILDKIT_SOLVE, "no BuildKit solve in local-staging's up");
+
+    const prod = await timed("5b. pulumi up of local-prod (promotes local-staging, copies into the login registry)", () => runOperation(envStacks["local-prod"], "up", quiet));
+    const prodRelease = releaseOf(prod.outputs);
+    const login = loginRegistry();
+    assert.equal(prodRelease.digest, dev.digest, "the copy keeps dev's digest");
+    assert.equal(prodRelease.ref, `${login.server}/goship-prod/hello@${dev.digest}`);
+    assert.equal(prodRelease.fromStack, "organization/goship/local-staging");
+    assert.equal(runningImage("local-prod"), prodRelease.ref);
+    assert.deepEqual(await readBack(prodRelease.ref, login), ["linux/amd64", "linux/arm64"], "every platform in the login registry");
+    const { repository } = parseDigestRef(prodRelease.ref);
+    const copied = await new Registry(login.server, login).manifest<Index>(repository, dev.digest);
+    const original = await new Registry(parseDigestRef(dev.ref).registry).manifest<Index>(parseDigestRef(dev.ref).repository, dev.digest);
+    assert.deepEqual(copied.body, original.body, "the copied index lists the same manifests (attestations included) as dev's");
+    assert.equal(await new Registry(login.server).status(`${repository}/manifests/${dev.digest}`), 401, "the login registry is really another registry: no anonymous read");
+    const prodTypes = await stateTypes(envStacks["local-prod"]);
+    assert.equal(prodTypes["docker-build:index:Image"], undefined, `no build in local-prod's state: ${JSON.stringify(prodTypes)}`);
+    assert.equal(prodTypes["docker-build:index:Index"], 2, "the copy (release tag) and the stack tag");
+    assert.doesNotMatch(prod.output, BUILDKIT_SOLVE, "no BuildKit solve in local-prod's up");
+    console.log(`[e2e]   ${dev.digest} built by dev, deployed by local-staging, copied to ${login.server} and deployed by local-prod`);
+});
+
 test("6. a one-line change to app/ rolls out a new digest and scales the old ReplicaSet down", async () => {
     const original = 'mux.HandleFunc("GET /healthz", s.healthz)';
     assert.ok(changedFileText.includes(original), `${CHANGED_FILE} no longer has the line the test changes`);
     fs.writeFileSync(CHANGED_FILE, changedFileText.replace(original, `${original} // e2e change ${Date.now()}`));
+    const planned = await timed("6. dev's preview of the one-line change", () => plannedSteps(stack));
+    const rebuilt = planned.filter((p) => p.type === "docker-build:index:Image");
+    assert.deepEqual(rebuilt.map((p) => `${p.op} ${p.name}`), ["update hello-linux-amd64", "update hello-linux-arm64"], "one image rebuild per platform");
+    assert.deepEqual(planned.filter((p) => p.type.startsWith("kubernetes:")).map((p) => `${p.op} ${p.name}`), ["update hello-deployment"], "one Deployment update, nothing else in the cluster");
+    const others = planned.filter((p) => p.type !== "docker-build:index:Image" && !p.type.startsWith("kubernetes:"));
+    assert.ok(others.every((p) => p.type === "docker-build:index:Index"), `besides them only the indexes that join the images: ${JSON.stringify(others)}`);
+    console.log(`[e2e]   dev's preview: ${planned.map((p) => `${p.op} ${p.name}`).join(", ")}`);
     const start = Date.now();
     const result = await timed("6. pulumi up after a one-line change", () => runOperation(stack, "up", quiet));
     const seconds = (Date.now() - start) / 1000;
@@ -325,6 +445,27 @@ test("6. a one-line change to app/ rolls out a new digest and scales the old Rep
     fs.writeFileSync(CHANGED_FILE, changedFileText);
 });
 
+test("6b. after dev's rollout, local-staging's preview is exactly the digest move and the Deployment update; npm run promote moves it to local-staging, then local-prod", async () => {
+    const dev = releaseOf(await stack.outputs());
+    assert.notEqual(dev.ref, firstRef);
+    const planned = await timed("6b. local-staging's preview of dev's new release", () => plannedSteps(envStacks["local-staging"]));
+    assert.deepEqual(planned.map((p) => `${p.op} ${p.type} ${p.name}`), ["update kubernetes:apps/v1:Deployment hello-deployment"], "the digest move, nothing else");
+    const lines: string[] = [];
+    const log = (line: string) => (lines.push(line), console.log(`    | [promote] ${line}`));
+    const toStaging = await timed("6b. npm run promote -- dev local-staging", () => promote("dev", "local-staging", { log }));
+    assert.deepEqual(toStaging, [{ service: "hello", from: parseDigestRef(firstRef).digest, to: dev.digest, revision: dev.revision }]);
+    assert.ok(lines.includes(`hello: ${parseDigestRef(firstRef).digest} → ${dev.digest} (from organization/goship/dev, revision ${dev.revision})`), "the move is printed before the up");
+    assert.equal(runningImage("local-staging"), dev.ref);
+    const toProd = await timed("6b. npm run promote -- local-staging local-prod", () => promote("local-staging", "local-prod", { log }));
+    assert.equal(toProd[0].to, dev.digest);
+    const prodRef = `${loginRegistry().server}/goship-prod/hello@${dev.digest}`;
+    assert.equal(runningImage("local-prod"), prodRef);
+    assert.deepEqual(await readBack(prodRef, loginRegistry()), ["linux/amd64", "linux/arm64"]);
+    const prodRelease = releaseOf(await envStacks["local-prod"].outputs());
+    assert.equal(prodRelease.previous?.digest, parseDigestRef(firstRef).digest, "local-prod remembers the release it ran before");
+    for (const name of ENV_STACKS) assert.equal((await stateTypes(envStacks[name]))["docker-build:index:Image"], undefined, `${name} never builds`);
+});
+
 test("7. a release whose pods never become ready fails within the rollout timeout; the old pods keep serving; the next good release recovers", async () => {
     const timeoutSeconds = 30;
     const before = deployment();
@@ -348,11 +489,41 @@ test("7. a release whose pods never become ready fails within the rollout timeou
     assert.equal(good.length, 1, "the previous ReplicaSet still has all its replicas ready");
     console.log(`[e2e]   broken release failed after ${seconds.toFixed(1)} s with: ${message.split("\n").find((l) => /timed out|Timeout/i.test(l))?.trim()}`);
 
+    // The broken release is not promotable: dev's record is still its last good release.
+    await timed("7a. the broken release is refused for promotion", async () => {
+        assert.equal(releaseOf(await stack.outputs()).ref, goodRef, "a failed up leaves dev's release record as it was");
+        const preview = await runOperation(envStacks["local-staging"], "preview", { ...quiet, expectNoChanges: true });
+        assert.match(preview.output, new RegExp(`goship promotion: hello: ${parseDigestRef(goodRef).digest} unchanged \\(from organization/goship/dev`), "local-staging's preview keeps the last good digest");
+        const lines: string[] = [];
+        const refusal = await expectFailure("promote after a broken release", () => promote("dev", "local-staging", { log: (l) => lines.push(l) }));
+        assert.match(lines.join("\n"), /dev's last update \(version \d+\) failed: its releases are still those of its last successful update/, `says why: ${lines.join(" | ")}`);
+        assert.match(String(refusal), /dev has pending changes .*: its preview is not empty/, "and refuses while dev's config is not what it runs");
+        assert.equal(runningImage("local-staging"), goodRef, "local-staging keeps serving the previous digest");
+        assert.equal(runningImage("local-prod"), `${loginRegistry().server}/goship-prod/hello@${parseDigestRef(goodRef).digest}`, "and so does local-prod");
+    });
+
     fs.writeFileSync(STACK_FILE, stackFileText);
     const result = await timed("7b. pulumi up of the good release", () => runOperation(stack, "up", quiet));
     assertRolledOut(imageRef(result));
     const broken = replicaSets().filter((s) => s.desired > 0 && s.ready < s.desired);
     assert.deepEqual(broken, [], "no unready ReplicaSet left running");
+});
+
+test("7f. rollback of local-prod to its previous release: pinned from its own record, no build", async () => {
+    const before = releaseOf(await envStacks["local-prod"].outputs());
+    assert.ok(before.previous, "local-prod has a previous release");
+    const start = Date.now();
+    const moves = await timed("7f. npm run promote -- --rollback local-prod", () => rollback("local-prod", { log: (l) => console.log(`    | [promote] ${l}`) }));
+    const seconds = (Date.now() - start) / 1000;
+    assert.deepEqual(moves, [{ service: "hello", from: before.digest, to: parseDigestRef(firstRef).digest, revision: before.previous.revision }]);
+    assert.equal(runningImage("local-prod"), before.previous.ref, "the previous digest runs again");
+    const after = releaseOf(await envStacks["local-prod"].outputs());
+    assert.equal(after.origin, "pinned");
+    assert.equal(after.previous?.digest, before.digest, "and the rolled-back release is now the previous one");
+    assert.equal((await stateTypes(envStacks["local-prod"]))["docker-build:index:Image"], undefined, "no build");
+    assert.match(fs.readFileSync(path.join(repoRoot, "Pulumi.local-prod.yaml"), "utf8"), new RegExp(`source: pinned\\n\\s+ref: ${before.previous.ref.replace(/[.]/g, "\\.")}`), "the pin is in the stack file, for review");
+    console.log(`[e2e]   rollback of local-prod to ${before.previous.digest}: ${seconds.toFixed(1)} s, no build`);
+    fs.writeFileSync(path.join(repoRoot, "Pulumi.local-prod.yaml"), envFileTexts["local-prod"]);
 });
 
 /** One bad-input case: how it breaks the committed dev config, and what the refusal must say. */
@@ -365,7 +536,8 @@ type BadInput = [name: string, change: (service: Record<string, unknown>, config
 // program alone, as a plain `pulumi up` runs it.
 const BAD_INPUTS: BadInput[] = [
     // Pulumi.yaml declares services and kubernetes as required: the CLI itself refuses.
-    ["empty config", (_s, c) => Object.keys(c).forEach((k) => delete c[k]), /goship:kubernetes: required .* missing from stack dev; set it in Pulumi\.dev\.yaml.*\n.*goship:services: required/],
+    // (goship:services has Pulumi.yaml's default; only goship:kubernetes is missing then.)
+    ["empty config", (_s, c) => Object.keys(c).forEach((k) => delete c[k]), /goship:kubernetes: required .* missing from stack dev; set it in Pulumi\.dev\.yaml/],
     ["unknown time zone", (s) => (s.timezone = { zone: "Mars/Olympus_Mons" }), /goship:services\[0\]\.timezone\.zone: unknown IANA time zone/],
     ["privileged port", (s) => (s.port = 443), /goship:services\[0\]\.port: privileged ports need root/],
     ["limits below requests", (s) => (s.resources = { requests: { cpu: "2" } }), /goship:services\[0\]\.resources\.limits\.cpu: limit 500m is below the request 2/],
@@ -383,8 +555,11 @@ const BAD_INPUTS: BadInput[] = [
     ["kubeconfig context missing", (_s, c) => Object.assign(c["goship:kubernetes"] as object, { context: "prod" }), /goship:kubernetes\.context: "prod" is not in \S+; use one of: goship/],
     ["secret env whose secret config key is not set", (s) => (s.secretEnv = { API_TOKEN: "apiToken" }), /goship:apiToken: required by goship:services\[0\]\.secretEnv\.API_TOKEN; run: pulumi config set --secret apiToken/],
     ["secret env value stored in plain text", (s, c) => ((s.secretEnv = { API_TOKEN: "apiToken" }), (c["goship:apiToken"] = "not-encrypted")), /goship:apiToken: stored in plain text but used as a secret by goship:services\[0\]\.secretEnv\.API_TOKEN; run: pulumi config set --secret apiToken/],
-    // The deployed dev stack exports images.hello only.
-    ["promotion source without the service", (s) => Object.assign(s, { name: "other", image: { source: "promote", fromStack: "organization/goship/dev" } }), /goship:services\[0\]\.image\.fromStack: stack organization\/goship\/dev exports no image for other \(its images output has: hello\); deploy other there first/],
+    // Promotion: the environments (steps 10-12) are deployed by now; each exports releases.hello only.
+    ["promotion source without the service", (s) => Object.assign(s, { name: "other", image: { source: "promote", fromStack: "local-staging" } }), /goship:services\[0\]\.image\.fromStack: stack organization\/goship\/local-staging has no release of other \(its releases: hello\); deploy other there first/],
+    ["promotion from itself", (s) => (s.image = { source: "promote", fromStack: "dev" }), /goship:services\[0\]\.image\.fromStack: stack organization\/goship\/dev promotes hello from itself; promote from the stage before it/],
+    ["promotion loop", (s) => (s.image = { source: "promote", fromStack: "local-prod" }), /goship:services\[0\]\.image\.fromStack: promotion cycle for hello: organization\/goship\/dev → organization\/goship\/local-prod → organization\/goship\/local-staging → organization\/goship\/dev; one stage must build/],
+    ["a promoting stack whose registry needs a login it lacks", (s, c) => ((s.image = { source: "promote", fromStack: "local-staging" }), Object.assign(c["goship:registry"] as object, { server: "127.0.0.1:5001" })), /goship:registry: registry 127\.0\.0\.1:5001 requires a login.*set goship:registry\.username and the secret goship:registryPassword/],
     ["registry username without the password secret", (_s, c) => Object.assign(c["goship:registry"] as object, { username: "ci" }), /goship:registryPassword: required by goship:registry\.username; run: pulumi config set --secret registryPassword/],
     ["unknown top-level key", (_s, c) => (c["goship:servics"] = []), /goship:servics: unknown key; .*check the spelling against README "Configuration", or remove it \(pulumi config rm servics\)/],
 ];
@@ -517,6 +692,10 @@ test("7d. a registry password and a secret env value reach what needs them but n
 });
 
 test("8. pulumi destroy --yes leaves the cluster and the stack empty", async () => {
+    for (const name of [...ENV_STACKS].reverse()) {
+        await timed(`8. pulumi destroy of ${name}`, () => runOperation(envStacks[name], "destroy", quiet));
+        assert.equal(kubectl.exists(["namespace", namespaceOf(name)]), false, `namespace ${namespaceOf(name)} is gone`);
+    }
     await timed("8. pulumi destroy", () => runOperation(stack, "destroy", quiet));
     const state = (await stack.exportStack()).deployment as { resources?: unknown[] };
     assert.equal((state.resources ?? []).length, 0, "no resource left in the stack");
@@ -531,8 +710,8 @@ function serverDryRun(files: string[]): { status: number; stdout: string; stderr
 }
 
 test("9. every stack as rendered is accepted by the API server: strict field validation, admission, no warning", async () => {
-    await timed("9. server-side dry run of dev, staging and prod", async () => {
-        for (const stackName of ["dev", "staging", "prod"]) {
+    await timed("9. server-side dry run of dev, staging, prod, local-staging and local-prod", async () => {
+        for (const stackName of ["dev", "staging", "prod", ...ENV_STACKS]) {
             await withRenderedStack(stackName, (files) => {
                 const namespaceFile = files.find((f) => path.basename(f).startsWith("v1-namespace-"));
                 assert.ok(namespaceFile, `${stackName} renders its Namespace`);

@@ -66,9 +66,10 @@ export function formatMove(m: DigestMove, fromStack: string): string {
     return m.from === m.to ? `${m.service}: ${m.to} unchanged (from ${fromStack}, revision ${m.revision})` : `${m.service}: ${old} → ${m.to} (from ${fromStack}, revision ${m.revision})`;
 }
 
-function log(line: string): void {
-    process.stdout.write(`[promote] ${line}\n`);
-}
+/** Where the command's lines go (the e2e captures them). */
+export type PromoteLog = (line: string) => void;
+
+const stdoutLog: PromoteLog = (line) => process.stdout.write(`[promote] ${line}\n`);
 
 async function releasesOfStack(stack: Stack): Promise<Record<string, Release>> {
     const outputs = await stack.outputs();
@@ -97,13 +98,20 @@ export function setImageOverride(stackName: string, service: string, image: Reco
     fs.writeFileSync(file, doc.toString());
 }
 
-async function timedUp(stack: Stack): Promise<void> {
+async function timedUp(stack: Stack, log: PromoteLog): Promise<void> {
     const start = Date.now();
     await runOperation(stack, "up", { onOutput: () => undefined });
     log(`up of ${stack.name}: done in ${((Date.now() - start) / 1000).toFixed(1)} s`);
 }
 
-export async function promote(fromName: string, toName: string, options: { service?: string; allowOtherChanges?: boolean }): Promise<DigestMove[]> {
+export interface PromoteOptions {
+    service?: string;
+    allowOtherChanges?: boolean;
+    log?: PromoteLog;
+}
+
+export async function promote(fromName: string, toName: string, options: PromoteOptions = {}): Promise<DigestMove[]> {
+    const log = options.log ?? stdoutLog;
     const to = await openStack(toName);
     const from = await openStack(fromName);
     const fromQualified = qualifiedStackName(fromName, await stackIdentity(to));
@@ -155,7 +163,7 @@ export async function promote(fromName: string, toName: string, options: { servi
             `${toName} would change more than the promoted images:\n${others.map((c) => `  ${c.op} ${c.urn}${c.paths.length ? ` (${c.paths.join(", ")})` : ""}`).join("\n")}\nreview them (pulumi preview --diff --stack ${toName}) and pass --allow-other-changes, or deploy them separately`,
         );
     }
-    await timedUp(to);
+    await timedUp(to, log);
     const after = await releasesOfStack(to);
     for (const m of moves) {
         if (after[m.service]?.digest !== m.to) throw new Error(`${toName}: ${m.service} runs ${after[m.service]?.digest ?? "nothing"} after the up, not ${m.to}`);
@@ -164,7 +172,8 @@ export async function promote(fromName: string, toName: string, options: { servi
     return moves;
 }
 
-export async function rollback(stackName: string, options: { service?: string }): Promise<DigestMove[]> {
+export async function rollback(stackName: string, options: { service?: string; log?: PromoteLog } = {}): Promise<DigestMove[]> {
+    const log = options.log ?? stdoutLog;
     const stack = await openStack(stackName);
     const releases = await releasesOfStack(stack);
     const services = options.service ? [options.service] : Object.keys(releases);
@@ -178,7 +187,7 @@ export async function rollback(stackName: string, options: { service?: string })
         setImageOverride(stackName, service, { source: "pinned", ref: release.previous.ref, revision: release.previous.revision });
         log(`${service}: ${release.digest} → ${release.previous.digest} (pinned in Pulumi.${stackName}.yaml, revision ${release.previous.revision})`);
     }
-    await timedUp(stack);
+    await timedUp(stack, log);
     return moves;
 }
 
@@ -217,7 +226,7 @@ async function main(): Promise<void> {
     const start = Date.now();
     if (args.rollback) await rollback(args.rollback, { service: args.service });
     else await promote(args.from!, args.to!, { service: args.service, allowOtherChanges: args.allowOtherChanges });
-    log(`done in ${((Date.now() - start) / 1000).toFixed(1)} s`);
+    stdoutLog(`done in ${((Date.now() - start) / 1000).toFixed(1)} s`);
 }
 
 if (require.main === module) {
