@@ -456,7 +456,7 @@ class RegistryClient {
         const code = typeof cause === "object" && cause !== null && "code" in cause && typeof cause.code === "string" ? cause.code : "";
         const detail = e instanceof Error && e.name === "TimeoutError" ? `no answer within ${this.timeoutMs} ms` : [code, cause instanceof Error ? cause.message : String(cause)].filter(Boolean).join(": ");
         const tls = TLS_CODES.test(code) ? "; Node does not trust its certificate: point NODE_EXTRA_CA_CERTS at the registry's CA" : "";
-        const what = url.host === this.apiHost ? `registry ${this.host}` : `${url.host} (for registry ${this.host})`;
+        const what = url.host === new URL(`https://${this.apiHost}`).host ? `registry ${this.host}` : `${url.host} (for registry ${this.host})`;
         return this.problem("unreachable", `${what} is unreachable for ${this.subject} (${detail})${tls}: check that it runs and that ${this.host} is the registry the cluster pulls from`);
     }
 }
