@@ -57,8 +57,11 @@ export class GoDeployment extends pulumi.ComponentResource {
 
         const namespace = pulumi.output(namespaceInput);
         const selector = selectorLabels(name);
+        // The version label goes on the Deployment and its pods only: on every object it
+        // would make each release (or promotion) update the Service, PDB, ConfigMaps... too.
         const labels = standardLabels(name, { partOf, version });
-        const metadata = (objectName: string) => ({ name: objectName, namespace, labels });
+        const objectLabels = standardLabels(name, { partOf });
+        const metadata = (objectName: string) => ({ name: objectName, namespace, labels: objectLabels });
         const child = { parent: this };
 
         const tz = planTimezone({ zone: s.timezone.zone, mode: s.timezone.mode, os, configMapName: `${name}-tz` });
@@ -122,7 +125,7 @@ export class GoDeployment extends pulumi.ComponentResource {
         const deployment = new k8s.apps.v1.Deployment(
             `${name}-deployment`,
             {
-                metadata: metadata(name),
+                metadata: { name, namespace, labels },
                 spec: renderDeploymentSpec({
                     selectorLabels: selector,
                     // An HPA owns the count; a replicas field would fight it on every update.
