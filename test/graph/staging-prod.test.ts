@@ -17,15 +17,22 @@ test("staging: an ECR repository with scan on push, immutable tags, encryption a
     assert.equal(repo.imageTagMutability, "IMMUTABLE_WITH_EXCLUSION");
     assert.deepEqual(
         repo.imageTagMutabilityExclusionFilters.map((f: { filter: string }) => f.filter),
-        ["staging", "buildcache-*", "*-dirty*"],
-        "only the tags goship moves are mutable",
+        ["stack-*", "buildcache-*", "*-dirty*"],
+        "only the tags goship moves are mutable: every stack's tag (prod writes its own here), the cache, dirty builds",
     );
     assert.deepEqual(repo.encryptionConfigurations, [{ encryptionType: "AES256" }]);
     const lifecycle = one(staging.resources, "aws:ecr/lifecyclePolicy:LifecyclePolicy", "hello-lifecycle").inputs;
     const rules = JSON.parse(lifecycle.policy).rules;
-    assert.equal(rules[0].selection.tagStatus, "untagged");
-    assert.equal(rules[0].selection.countNumber, 7);
-    assert.equal(rules[1].selection.countNumber, 50);
+    assert.deepEqual(
+        rules.map((r: { rulePriority: number; selection: { tagStatus: string; tagPatternList?: string[]; countNumber: number } }) => [r.rulePriority, r.selection.tagStatus, r.selection.tagPatternList?.[0], r.selection.countNumber]),
+        [
+            [1, "tagged", "stack-*", 9999],
+            [2, "tagged", "plat-*", 9999],
+            [3, "tagged", "rel-*", 50],
+            [4, "untagged", undefined, 7],
+        ],
+        "images a stack runs and platform images first, never expired; then the last 50 releases; then untagged after 7 days",
+    );
     assert.ok(one(staging.resources, "aws:ecr/repository:Repository", "hello-repository").urn.includes("goship:index:GoService$aws:ecr/repository:Repository"));
     const aws = one(staging.resources, "pulumi:providers:aws", "aws");
     assert.equal(aws.inputs.region, "eu-west-1");
