@@ -8,7 +8,7 @@ import { ImageChoice } from "./target";
 
 /** What the program knows beyond one service's config. */
 export interface StackContext {
-    /** Stack name: the moving image tag and part of the labels. */
+    /** Stack name: the moving image tag (`stack-<stack>`) and part of the labels. */
     stack: string;
     /** Project name: the part-of label. */
     project: string;
@@ -70,7 +70,9 @@ export function goServiceArgs(spec: ServiceSpec, image: ImageChoice, ctx: StackC
                 main: spec.main,
                 binaryName: spec.name,
                 platforms: spec.platforms,
-                tags: revision ? [revision, ctx.stack] : [ctx.stack],
+                // Tags: rel-<revision>-<recipe> on the index, plat-… on each platform image,
+                // and this stack's moving stack-<stack> (components/publish/tags.ts).
+                stack: ctx.stack,
                 cache: ctx.build.cache,
                 buildArgs: spec.buildArgs,
                 version: revision ?? "dev",

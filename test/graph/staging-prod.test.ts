@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { isMutableTag } from "../../components/publish/tags";
 import { FAKE_ACCOUNT_REGISTRY, STAGING_HELLO_REF, one, ofType, runStack, RunResult, secretValue } from "../harness/program";
 
 let staging: RunResult;
@@ -51,6 +52,53 @@ test("staging: images push to ECR with the authorization token's credentials", (
     }
     const outputs = staging.outputs as { images: Record<string, string> };
     assert.match(outputs.images.hello, new RegExp(`^${FAKE_ACCOUNT_REGISTRY.replace(/\./g, "\\.")}/goship/hello@sha256:[0-9a-f]{64}$`));
+});
+
+/** The tags staging writes: the release and stack tag of the index, each platform image's. */
+function tagsOf(run: RunResult): { index: string[]; children: string[] } {
+    const strip = (ref: string) => ref.slice(`${FAKE_ACCOUNT_REGISTRY}/goship/hello:`.length);
+    return {
+        index: ofType(run.resources, "docker-build:index:Index").map((i) => strip(i.inputs.tag)),
+        children: ofType(run.resources, "docker-build:index:Image").map((i) => strip(i.inputs.tags[0])),
+    };
+}
+
+test("staging: the index is rel-<revision>-<recipe> and stack-staging, each platform image plat-<revision>-<recipe>-<platform>; only the stack tag is mutable (and dirty builds)", () => {
+    const { index, children } = tagsOf(staging);
+    assert.equal(index.length, 2);
+    const [, revision, recipe] = /^rel-(.+)-([0-9a-f]{8})$/.exec(index[0]) ?? assert.fail(`release tag ${index[0]}`);
+    assert.equal(index[1], "stack-staging");
+    assert.deepEqual(children.sort(), [`plat-${revision}-${recipe}-linux-amd64`, `plat-${revision}-${recipe}-linux-arm64`]);
+    for (const tag of [...index, ...children]) {
+        assert.ok(tag.length <= 128, tag);
+        assert.equal(isMutableTag(tag), tag === "stack-staging" || revision.includes("-dirty"), `${tag}: only the stack tag (and dirty builds) may move`);
+    }
+});
+
+test("staging: the same recipe gives the same tags; a changed recipe under the same revision (builder image, build arg, platforms) gives new ones, so an immutable tag never meets a new digest", async () => {
+    const pinned = (mutate?: (c: Record<string, unknown>) => void) =>
+        runStack("staging", {
+            mutate: (c) => {
+                c["goship:build"] = { ...(c["goship:build"] as object), revision: "3f2a9c1d7e4b" };
+                mutate?.(c);
+            },
+        });
+    const service = (c: Record<string, unknown>) => (c["goship:services"] as Record<string, unknown>[])[0];
+    const first = tagsOf(await pinned());
+    assert.match(first.index[0], /^rel-3f2a9c1d7e4b-[0-9a-f]{8}$/);
+    assert.deepEqual(tagsOf(await pinned()), first, "a second run: the same tags");
+    const changes: [string, (c: Record<string, unknown>) => void][] = [
+        ["a new builder image (what a goship upgrade of the Dockerfile looks like)", (c) => (service(c).base = { ...(service(c).base as object), builder: "golang:1.27-bookworm" })],
+        ["a build arg", (c) => (service(c).buildArgs = { ...(service(c).buildArgs as object), FEATURE: "on" })],
+        ["the platforms", (c) => (service(c).platforms = ["linux/amd64"])],
+    ];
+    for (const [what, mutate] of changes) {
+        const changed = tagsOf(await pinned(mutate));
+        assert.match(changed.index[0], /^rel-3f2a9c1d7e4b-[0-9a-f]{8}$/, what);
+        assert.notEqual(changed.index[0], first.index[0], `${what}: a new release tag`);
+        for (const child of changed.children) assert.ok(!first.children.includes(child), `${what}: new platform tags`);
+        assert.equal(changed.index[1], "stack-staging");
+    }
 });
 
 test("staging: autoscaling owns the replica count, and a PDB guards it", () => {
