@@ -6,9 +6,36 @@ import { goImageSettingsSchema } from "./build/args";
 import { renderDockerfile } from "./build/dockerfile";
 import { Platform, platformOs, platformSlug } from "./build/platforms";
 import { RegistryCredentials } from "./publish/registry";
+import { cacheTag, platformTag, recipeHash, releaseTag, stackTag } from "./publish/tags";
+
+/**
+ * GoImage's own schema: build/args.ts's settings without `tags` (GoImage derives its tags,
+ * components/publish/tags.ts) and with the stack whose tag it moves.
+ */
+const goImageSchema = goImageSettingsSchema.omit({ tags: true }).extend({
+    tags: z
+        .never({ message: "goship derives the tags (rel-<revision>-<recipe>, plat-…, stack-<stack>); set revision and stack instead" })
+        .optional(),
+    stack: z.string().min(1, "is empty; give the stack's name, e.g. staging").optional(),
+});
 
 /** GoImage's arguments: the build settings (documented with their defaults in build/args.ts) and where to push. */
-export interface GoImageArgs extends z.input<typeof goImageSettingsSchema> {
+export interface GoImageArgs extends Omit<z.input<typeof goImageSettingsSchema>, "tags" | "revision"> {
+    /**
+     * Source revision (e.g. the git commit; `-dirty` with local edits): the OCI revision
+     * label and the release tag `rel-<revision>-<recipe>`, whose recipe hash covers the
+     * rendered Dockerfiles, platforms, build args and context, so a changed recipe under the
+     * same revision gets a new tag. Tags of a dirty revision, or of none (`unknown`), stay
+     * mutable.
+     * @default "unknown"
+     */
+    revision?: string;
+    /**
+     * Stack that builds and runs this image: its tag `stack-<stack>` is moved to every new
+     * build, and keeps the image from ECR lifecycle expiry while it is there.
+     * @default none (only the release tag)
+     */
+    stack?: string;
     /** Repository to push to, without tag, e.g. `127.0.0.1:5000/team/hello`. Required. */
     repository: pulumi.Input<string>;
     /** Registry login; its password must be a secret. @default none (anonymous registry) */
@@ -22,6 +49,10 @@ export interface GoImageArgs extends z.input<typeof goImageSettingsSchema> {
  * Each platform is its own `Image` (its own Dockerfile flavour for Linux or Windows, and
  * its own registry cache), and one `Index` per tag joins them: Windows and Linux stages
  * cannot share one build, and BuildKit exports cache for one platform per build.
+ *
+ * Tags (components/publish/tags.ts): the release index `rel-<revision>-<recipe>`, each
+ * platform image `plat-<revision>-<recipe>-<os-arch>`, the cache `buildcache-<os-arch>`
+ * and, with `stack`, the moving `stack-<stack>` on the same index.
  */
 export class GoImage extends pulumi.ComponentResource {
     /** `repository@sha256:…`: the exact image, safe to deploy and to promote. */
@@ -34,11 +65,19 @@ export class GoImage extends pulumi.ComponentResource {
     public readonly repository: pulumi.Output<string>;
     /** The Dockerfile built for each platform, keyed by platform (for review in previews). */
     public readonly dockerfiles: Record<string, string>;
+    /** Recipe hash: 8 hex of sha256 over the Dockerfiles, platforms, build args and context. */
+    public readonly recipe: string;
+    /** The release tag `rel-<revision>-<recipe>` of the index. */
+    public readonly releaseTag: string;
+    /** The stack tag `stack-<stack>` of the index, when `stack` is set. */
+    public readonly stackTag?: string;
+    /** The tag of each platform image, keyed by platform. */
+    public readonly platformTags: Record<string, string>;
 
     constructor(name: string, args: GoImageArgs, opts?: pulumi.ComponentResourceOptions) {
         super("goship:index:GoImage", name, {}, opts);
         const { repository: repositoryInput, credentials, ...settings } = args;
-        const s = parseArguments(goImageSettingsSchema, settings, this, name);
+        const s = parseArguments(goImageSchema, settings, this, name);
         const { platforms, push } = s;
         const cache = push && (s.cache ?? true);
         const repository = pulumi.output(repositoryInput);
@@ -55,23 +94,29 @@ export class GoImage extends pulumi.ComponentResource {
             buildArgs.SOURCE_DATE_EPOCH = s.sourceDateEpoch;
         }
         const binaryName = s.binaryName ?? name;
-        this.dockerfiles = {};
+        this.dockerfiles = Object.fromEntries(
+            platforms.map((platform) => [platform, renderDockerfile({ ...s.dockerfile, os: platformOs(platform), binaryName, main: s.main })]),
+        );
+        // Everything besides the source that decides the bytes (no credentials: a new ECR
+        // token must not look like a new recipe).
+        this.recipe = recipeHash({ platforms, dockerfiles: this.dockerfiles, buildArgs, context: s.context });
+        this.releaseTag = releaseTag(s.revision, this.recipe);
+        this.stackTag = s.stack !== undefined ? stackTag(s.stack) : undefined;
+        this.platformTags = Object.fromEntries(platforms.map((platform) => [platform, platformTag(s.revision, this.recipe, platform)]));
 
         const images = platforms.map((platform) => {
             const slug = platformSlug(platform);
-            const dockerfile = renderDockerfile({ ...s.dockerfile, os: platformOs(platform), binaryName, main: s.main });
-            this.dockerfiles[platform] = dockerfile;
-            const cacheRef = pulumi.interpolate`${repository}:buildcache-${slug}`;
+            const cacheRef = pulumi.interpolate`${repository}:${cacheTag(platform)}`;
             return new dockerbuild.Image(
                 `${name}-${slug}`,
                 {
                     context: { location: s.context },
-                    dockerfile: { inline: dockerfile },
+                    dockerfile: { inline: this.dockerfiles[platform] },
                     platforms: [platform],
                     buildArgs,
                     // Per-platform images are tagged too, so registries that expire untagged
                     // manifests (ECR lifecycle rules) never drop a child of a live index.
-                    tags: [pulumi.interpolate`${repository}:${s.tags[0]}-${slug}`],
+                    tags: [pulumi.interpolate`${repository}:${this.platformTags[platform]}`],
                     push,
                     registries,
                     cacheFrom: cache ? [{ registry: { ref: cacheRef } }] : undefined,
@@ -85,17 +130,22 @@ export class GoImage extends pulumi.ComponentResource {
 
         if (push) {
             const sources = images.map((image) => pulumi.interpolate`${repository}@${image.digest}`);
-            const indexes = s.tags.map(
-                (tag, i) =>
+            // The release index first (its digest is the output), then the stack's; both
+            // join the same sources, so both tags name one digest. The stack index keeps
+            // the name it had when its tag was the bare stack name.
+            const tagged: [string, string][] = [[`${name}-index`, this.releaseTag]];
+            if (this.stackTag !== undefined) tagged.push([`${name}-index-${s.stack}`, this.stackTag]);
+            const indexes = tagged.map(
+                ([resourceName, tag]) =>
                     new dockerbuild.Index(
-                        i === 0 ? `${name}-index` : `${name}-index-${tag}`,
+                        resourceName,
                         {
                             tag: pulumi.interpolate`${repository}:${tag}`,
                             sources,
                             push: true,
                             registry: login,
                         },
-                        // A new revision replaces the revision-tag Index, and the provider's
+                        // A new revision or recipe replaces the release-tag Index, and the provider's
                         // delete removes the old manifest *by digest*, which other stacks may
                         // still run (and which the stack tag's index shares). Registries'
                         // own retention (ECR lifecycle) removes old images instead.

@@ -1,6 +1,7 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { GoServiceArgs, PromoteSource } from "../components";
+import { RECIPE_HASH_LENGTH, releaseTag, stackTag } from "../components/publish/tags";
 import { RegistryConfig } from "../components/publish/registry";
 import { BuildConfig, nodeOsOf, REGISTRY_PASSWORD_KEY, ServiceSpec } from "./config";
 import { SourceRevision } from "./revision";
@@ -8,7 +9,7 @@ import { ImageChoice } from "./target";
 
 /** What the program knows beyond one service's config. */
 export interface StackContext {
-    /** Stack name: the moving image tag and part of the labels. */
+    /** Stack name: the moving image tag (`stack-<stack>`) and part of the labels. */
     stack: string;
     /** Project name: the part-of label. */
     project: string;
@@ -38,13 +39,10 @@ function promoteSource(spec: ServiceSpec, image: Extract<ImageChoice, { type: "d
         ...source,
         registry: ctx.registry,
         registryPassword: ctx.registry.type === "generic" && ctx.registry.username !== undefined ? ctx.secret(REGISTRY_PASSWORD_KEY) : undefined,
-        tags: [copyReleaseTag(image.revision ?? "unknown", digest), ctx.stack],
+        // The copy's immutable release tag names the digest itself (the bytes are the
+        // upstream's), then this stack's moving tag (components/publish/tags.ts).
+        tags: [releaseTag(image.revision ?? "unknown", digest.slice(0, RECIPE_HASH_LENGTH)), stackTag(ctx.stack)],
     };
-}
-
-/** The immutable tag of a copied release: its revision and its digest's first 12 hex digits. */
-function copyReleaseTag(revision: string, digestHex: string): string {
-    return `rel-${revision}-${digestHex.slice(0, 12)}`.slice(0, 128);
 }
 
 /** Maps one validated service spec, and where its image comes from, onto the GoService component's arguments. */
@@ -92,7 +90,9 @@ export function goServiceArgs(spec: ServiceSpec, image: ImageChoice, ctx: StackC
                 main: spec.main,
                 binaryName: spec.name,
                 platforms: spec.platforms,
-                tags: revision ? [revision, ctx.stack] : [ctx.stack],
+                // Tags: rel-<revision>-<recipe> on the index, plat-… on each platform image,
+                // and this stack's moving stack-<stack> (components/publish/tags.ts).
+                stack: ctx.stack,
                 cache: ctx.build.cache,
                 buildArgs: spec.buildArgs,
                 version: revision ?? "dev",

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { z } from "zod";
+import { MUTABLE_TAG_PATTERNS, TAG_PATTERNS } from "./tags";
 
 const repositoryPrefix = z
     .string()
@@ -25,10 +26,14 @@ const ecrRegistry = z.strictObject({
     region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-[0-9]$/, "must be an AWS region such as eu-west-1"),
     /** Path before the service name, e.g. `team`. @default none */
     repositoryPrefix,
-    /** Lifecycle: images kept per repository. @default 50 */
-    keepLastImages: z.int().min(1).max(10000).default(50).describe("lifecycle: images kept per repository"),
-    /** Lifecycle: days before untagged images expire. @default 7 */
-    untaggedExpiryDays: z.int().min(1).max(3650).default(7).describe("lifecycle: days before untagged images expire"),
+    /**
+     * Lifecycle: releases (`rel-*` image indexes) kept per repository, newest first. Images
+     * a stack runs (`stack-*`) and platform images (`plat-*`) are kept besides these.
+     * @default 50
+     */
+    keepLastImages: z.int().min(1).max(10000).default(50).describe("lifecycle: releases (rel-* indexes) kept per repository, besides every image a stack runs"),
+    /** Lifecycle: days before untagged images (superseded build cache, moved dirty tags) expire. @default 7 */
+    untaggedExpiryDays: z.int().min(1).max(3650).default(7).describe("lifecycle: days before untagged images (old build cache) expire"),
     /** KMS key for encryption at rest. @default AES256 */
     kmsKeyArn: z.string().startsWith("arn:").optional().describe("KMS key for encryption at rest; AES256 when unset"),
 });
@@ -57,26 +62,70 @@ export interface RegistryCredentials {
     password: pulumi.Output<string>;
 }
 
-/** Tags goship moves on every build; an immutable ECR repository exempts them. */
+/**
+ * What GoService passes about its tags. No longer changes the repository: the mutability
+ * exclusion is `stack-*`, which covers this stack's tag and every promoting stack's.
+ */
 export interface MutableTags {
-    /** The stack tag, e.g. `staging`. */
+    /** The building stack's name, e.g. `staging` (its tag is `stackTag("staging")`, `stack-staging`). */
     stackTag: string;
 }
 
-/** ECR lifecycle: expire untagged images after N days, keep the newest M images. */
+/**
+ * An `imageCountMoreThan` no repository reaches: a rule with it claims the images it
+ * matches without ever expiring one. ECR never lets a lower-priority rule expire an image
+ * that matches a higher-priority rule's tag filter, so this is how a rule protects.
+ */
+export const NEVER_BY_COUNT = 9999;
+
+/**
+ * The ECR lifecycle policy, in rule priority order (components/publish/tags.ts has the
+ * tag scheme). ECR evaluates every rule, and an image that matches the tag filter of a
+ * rule is never expired by a rule of lower priority (higher rulePriority number), so the
+ * order is the guarantee:
+ *
+ * 1. `stack-*`, never expired: every image some stack runs (each stack keeps its tag on
+ *    the digest its pods pull, promoted ones included), however old.
+ * 2. `plat-*`, never expired by count: the per-platform children of release indexes. ECR
+ *    does not know which index references which child, so no count of children is safe:
+ *    an old release a stack runs (protected by rule 1 through its index) needs its
+ *    children as much as the newest does. The cost is storage: children of releases that
+ *    rule 3 expired stay, until NEVER_BY_COUNT children.
+ * 3. `rel-*`: the newest keepLastImages release indexes are kept, older ones expire
+ *    (unless rule 1 or 2 claims them). Counted among releases only: children and cache
+ *    no longer push a release a stack still needs out of the count.
+ * 4. untagged, after untaggedExpiryDays: superseded build cache manifests (their
+ *    `buildcache-*` tag moved on) and images whose mutable tag moved on.
+ *
+ * Each rule has one pattern: ECR selects by a tagPatternList only images matching *all*
+ * its patterns. `buildcache-*` is in no rule, so the current cache is never expired.
+ */
 export function renderEcrLifecyclePolicy(o: { untaggedExpiryDays: number; keepLastImages: number }): string {
+    const tagged = (pattern: string, countNumber: number) => ({ tagStatus: "tagged", tagPatternList: [pattern], countType: "imageCountMoreThan", countNumber });
     return JSON.stringify({
         rules: [
             {
                 rulePriority: 1,
-                description: `expire untagged images after ${o.untaggedExpiryDays} days`,
-                selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: o.untaggedExpiryDays },
+                description: `never expire an image a stack runs (${TAG_PATTERNS.stack})`,
+                selection: tagged(TAG_PATTERNS.stack, NEVER_BY_COUNT),
                 action: { type: "expire" },
             },
             {
                 rulePriority: 2,
-                description: `keep the last ${o.keepLastImages} images`,
-                selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: o.keepLastImages },
+                description: `never expire platform images by count (${TAG_PATTERNS.platform}): children of live indexes`,
+                selection: tagged(TAG_PATTERNS.platform, NEVER_BY_COUNT),
+                action: { type: "expire" },
+            },
+            {
+                rulePriority: 3,
+                description: `keep the last ${o.keepLastImages} releases (${TAG_PATTERNS.release})`,
+                selection: tagged(TAG_PATTERNS.release, o.keepLastImages),
+                action: { type: "expire" },
+            },
+            {
+                rulePriority: 4,
+                description: `expire untagged images after ${o.untaggedExpiryDays} days`,
+                selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: o.untaggedExpiryDays },
                 action: { type: "expire" },
             },
         ],
@@ -92,7 +141,8 @@ export function serviceRepository(
     name: string,
     config: RegistryConfig,
     password: pulumi.Output<string> | undefined,
-    tags: MutableTags,
+    // Kept for GoService's call; the exclusion filters below cover every stack's tag.
+    _tags: MutableTags,
     parent: pulumi.Resource,
 ): ServiceRepository {
     const path = config.repositoryPrefix ? `${config.repositoryPrefix}/${name}` : name;
@@ -110,7 +160,10 @@ export function serviceRepository(
             name: path,
             imageScanningConfiguration: { scanOnPush: true },
             imageTagMutability: "IMMUTABLE_WITH_EXCLUSION",
-            imageTagMutabilityExclusionFilters: [tags.stackTag, "buildcache-*", "*-dirty*"].map((filter) => ({ filter, filterType: "WILDCARD" })),
+            // Immutable but for the tags goship moves (tags.ts MUTABLE_TAG_PATTERNS):
+            // `stack-*`, `buildcache-*`, `*-dirty*`. Release and platform tags carry the
+            // recipe hash, so a rebuild that changes the bytes always gets a new tag.
+            imageTagMutabilityExclusionFilters: MUTABLE_TAG_PATTERNS.map((filter) => ({ filter, filterType: "WILDCARD" })),
             encryptionConfigurations: [config.kmsKeyArn ? { encryptionType: "KMS", kmsKey: config.kmsKeyArn } : { encryptionType: "AES256" }],
         },
         { parent },

@@ -54,7 +54,7 @@ test("one Image per platform, each cross-compiled from an inline Dockerfile on t
         assert.equal(image.inputs.registries, undefined, "the local registry is anonymous");
         assert.ok(image.inputs.buildArgs.VERSION.length > 0);
         assert.equal(image.inputs.buildArgs.VERSION, image.inputs.buildArgs.REVISION);
-        assert.match(image.inputs.tags[0], new RegExp(`^127\\.0\\.0\\.1:5000/goship/hello:[\\w.-]+-${slug}$`));
+        assert.match(image.inputs.tags[0], new RegExp(`^127\\.0\\.0\\.1:5000/goship/hello:plat-[0-9a-f]{7,}(-dirty)?-[0-9a-f]{8}-${slug}$`));
     }
 });
 
@@ -70,13 +70,13 @@ test("the rollout timeout bounds pulumi up and the progress deadline alike", () 
     assert.deepEqual(deployment.options.customTimeouts, { create: "600s", update: "600s" });
 });
 
-test("an Index per tag joins the platform images: the revision and the stack", () => {
+test("an Index per tag joins the platform images: the release (revision and recipe) and the stack", () => {
     const indexes = ofType(dev.resources, "docker-build:index:Index");
     const tags = indexes.map((i) => i.inputs.tag as string).sort();
     assert.equal(indexes.length, 2);
-    assert.ok(tags.includes("127.0.0.1:5000/goship/hello:dev"));
-    const revisionTag = tags.find((t) => !t.endsWith(":dev"))!;
-    assert.match(revisionTag, /^127\.0\.0\.1:5000\/goship\/hello:[0-9a-f]{7,}(-dirty)?$/);
+    assert.ok(tags.includes("127.0.0.1:5000/goship/hello:stack-dev"));
+    const releaseTag = tags.find((t) => !t.endsWith(":stack-dev"))!;
+    assert.match(releaseTag, /^127\.0\.0\.1:5000\/goship\/hello:rel-[0-9a-f]{7,}(-dirty)?-[0-9a-f]{8}$/);
     for (const index of indexes) {
         assert.equal(index.inputs.sources.length, 2);
         for (const source of index.inputs.sources) assert.match(source, DIGEST_REF);

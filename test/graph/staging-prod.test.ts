@@ -1,45 +1,124 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { isMutableTag } from "../../components/publish/tags";
 import { DEV_HELLO_DIGEST, DEV_HELLO_REF, FAKE_ACCOUNT_REGISTRY, STAGING_HELLO_REF, one, ofType, runStack, RunResult, secretValue } from "../harness/program";
 
 let staging: RunResult;
+/** Staging as a stack that builds into ECR itself (image: {source: build}): the ECR build path. */
+let stagingBuild: RunResult;
 let prod: RunResult;
+
+/** Staging's config made to build instead of promote. */
+function building(c: Record<string, unknown>): void {
+    (c["goship:services"] as Record<string, unknown>[])[0].image = { source: "build" };
+}
 
 test.before(async () => {
     staging = await runStack("staging");
+    stagingBuild = await runStack("staging", { mutate: building });
     prod = await runStack("prod");
 });
 
-test("staging: an ECR repository with scan on push, immutable tags, encryption and a lifecycle policy", () => {
-    const repo = one(staging.resources, "aws:ecr/repository:Repository", "hello-repository").inputs;
+test("staging (building): an ECR repository with scan on push, immutable tags, encryption and a lifecycle policy", () => {
+    const repo = one(stagingBuild.resources, "aws:ecr/repository:Repository", "hello-repository").inputs;
     assert.equal(repo.name, "goship/hello");
     assert.deepEqual(repo.imageScanningConfiguration, { scanOnPush: true });
     assert.equal(repo.imageTagMutability, "IMMUTABLE_WITH_EXCLUSION");
     assert.deepEqual(
         repo.imageTagMutabilityExclusionFilters.map((f: { filter: string }) => f.filter),
-        ["staging", "buildcache-*", "*-dirty*"],
-        "only the tags goship moves are mutable",
+        ["stack-*", "buildcache-*", "*-dirty*"],
+        "only the tags goship moves are mutable: every stack's tag (prod writes its own here), the cache, dirty builds",
     );
     assert.deepEqual(repo.encryptionConfigurations, [{ encryptionType: "AES256" }]);
-    const lifecycle = one(staging.resources, "aws:ecr/lifecyclePolicy:LifecyclePolicy", "hello-lifecycle").inputs;
+    const lifecycle = one(stagingBuild.resources, "aws:ecr/lifecyclePolicy:LifecyclePolicy", "hello-lifecycle").inputs;
     const rules = JSON.parse(lifecycle.policy).rules;
-    assert.equal(rules[0].selection.tagStatus, "untagged");
-    assert.equal(rules[0].selection.countNumber, 7);
-    assert.equal(rules[1].selection.countNumber, 50);
-    assert.ok(one(staging.resources, "aws:ecr/repository:Repository", "hello-repository").urn.includes("goship:index:GoService$aws:ecr/repository:Repository"));
-    const aws = one(staging.resources, "pulumi:providers:aws", "aws");
+    assert.deepEqual(
+        rules.map((r: { rulePriority: number; selection: { tagStatus: string; tagPatternList?: string[]; countNumber: number } }) => [r.rulePriority, r.selection.tagStatus, r.selection.tagPatternList?.[0], r.selection.countNumber]),
+        [
+            [1, "tagged", "stack-*", 9999],
+            [2, "tagged", "plat-*", 9999],
+            [3, "tagged", "rel-*", 50],
+            [4, "untagged", undefined, 7],
+        ],
+        "images a stack runs and platform images first, never expired; then the last 50 releases; then untagged after 7 days",
+    );
+    assert.ok(one(stagingBuild.resources, "aws:ecr/repository:Repository", "hello-repository").urn.includes("goship:index:GoService$aws:ecr/repository:Repository"));
+    const aws = one(stagingBuild.resources, "pulumi:providers:aws", "aws");
     assert.equal(aws.inputs.region, "eu-west-1");
+});
+
+test("staging (building): images push to ECR with the authorization token's credentials", () => {
+    const images = ofType(stagingBuild.resources, "docker-build:index:Image");
+    assert.equal(images.length, 2);
+    for (const image of images) {
+        assert.deepEqual(secretValue(image.inputs.registries), [{ address: FAKE_ACCOUNT_REGISTRY, username: "AWS", password: "ecr-token-secret" }]);
+        assert.ok(image.inputs.tags[0].startsWith(`${FAKE_ACCOUNT_REGISTRY}/goship/hello:`));
+        assert.match(image.inputs.dockerfile.inline, /^FROM --platform=\$BUILDPLATFORM 127\.0\.0\.1:5000\/goship-base\/golang:1\.26 AS build$/m, "the builder image Pulumi.yaml names for every stack");
+    }
+    for (const index of ofType(stagingBuild.resources, "docker-build:index:Index")) {
+        assert.deepEqual(secretValue(index.inputs.registry), { address: FAKE_ACCOUNT_REGISTRY, username: "AWS", password: "ecr-token-secret" });
+    }
+    const outputs = stagingBuild.outputs as { images: Record<string, string> };
+    assert.match(outputs.images.hello, new RegExp(`^${FAKE_ACCOUNT_REGISTRY.replace(/\./g, "\\.")}/goship/hello@sha256:[0-9a-f]{64}$`));
+});
+
+/** The tags staging writes: the release and stack tag of the index, each platform image's. */
+function tagsOf(run: RunResult): { index: string[]; children: string[] } {
+    const strip = (ref: string) => ref.slice(`${FAKE_ACCOUNT_REGISTRY}/goship/hello:`.length);
+    return {
+        index: ofType(run.resources, "docker-build:index:Index").map((i) => strip(i.inputs.tag)),
+        children: ofType(run.resources, "docker-build:index:Image").map((i) => strip(i.inputs.tags[0])),
+    };
+}
+
+test("staging (building): the index is rel-<revision>-<recipe> and stack-staging, each platform image plat-<revision>-<recipe>-<platform>; only the stack tag is mutable (and dirty builds)", () => {
+    const { index, children } = tagsOf(stagingBuild);
+    assert.equal(index.length, 2);
+    const [, revision, recipe] = /^rel-(.+)-([0-9a-f]{8})$/.exec(index[0]) ?? assert.fail(`release tag ${index[0]}`);
+    assert.equal(index[1], "stack-staging");
+    assert.deepEqual(children.sort(), [`plat-${revision}-${recipe}-linux-amd64`, `plat-${revision}-${recipe}-linux-arm64`]);
+    for (const tag of [...index, ...children]) {
+        assert.ok(tag.length <= 128, tag);
+        assert.equal(isMutableTag(tag), tag === "stack-staging" || revision.includes("-dirty"), `${tag}: only the stack tag (and dirty builds) may move`);
+    }
+});
+
+test("staging (building): the same recipe gives the same tags; a changed recipe under the same revision (builder image, build arg, platforms) gives new ones, so an immutable tag never meets a new digest", async () => {
+    const pinned = (mutate?: (c: Record<string, unknown>) => void) =>
+        runStack("staging", {
+            mutate: (c) => {
+                building(c);
+                c["goship:build"] = { ...(c["goship:build"] as object), revision: "3f2a9c1d7e4b" };
+                mutate?.(c);
+            },
+        });
+    const service = (c: Record<string, unknown>) => (c["goship:services"] as Record<string, unknown>[])[0];
+    const first = tagsOf(await pinned());
+    assert.match(first.index[0], /^rel-3f2a9c1d7e4b-[0-9a-f]{8}$/);
+    assert.deepEqual(tagsOf(await pinned()), first, "a second run: the same tags");
+    const changes: [string, (c: Record<string, unknown>) => void][] = [
+        ["a new builder image (what a goship upgrade of the Dockerfile looks like)", (c) => (service(c).base = { ...(service(c).base as object), builder: "golang:1.27-bookworm" })],
+        ["a build arg", (c) => (service(c).buildArgs = { ...(service(c).buildArgs as object), FEATURE: "on" })],
+        ["the platforms", (c) => (service(c).platforms = ["linux/amd64"])],
+    ];
+    for (const [what, mutate] of changes) {
+        const changed = tagsOf(await pinned(mutate));
+        assert.match(changed.index[0], /^rel-3f2a9c1d7e4b-[0-9a-f]{8}$/, what);
+        assert.notEqual(changed.index[0], first.index[0], `${what}: a new release tag`);
+        for (const child of changed.children) assert.ok(!first.children.includes(child), `${what}: new platform tags`);
+        assert.equal(changed.index[1], "stack-staging");
+    }
 });
 
 test("staging: builds nothing; copies dev's index by digest into its ECR repository with both sides' logins, and deploys the copy", () => {
     assert.equal(ofType(staging.resources, "docker-build:index:Image").length, 0, "no build");
     const copy = one(staging.resources, "docker-build:index:Index", "hello-copy");
     assert.deepEqual(copy.inputs.sources, [DEV_HELLO_REF], "the upstream's exact digest is the one source");
-    assert.equal(copy.inputs.tag, `${FAKE_ACCOUNT_REGISTRY}/goship/hello:rel-3f2a9c1d7e4b-${DEV_HELLO_DIGEST.slice(7, 19)}`);
+    assert.equal(copy.inputs.tag, `${FAKE_ACCOUNT_REGISTRY}/goship/hello:rel-3f2a9c1d7e4b-${DEV_HELLO_DIGEST.slice(7, 15)}`);
     assert.ok(copy.options.retainOnDelete, "a copy is never deleted by digest");
     assert.deepEqual(secretValue(copy.inputs.registry), { address: FAKE_ACCOUNT_REGISTRY, username: "AWS", password: "ecr-token-secret" });
-    const tag = one(staging.resources, "docker-build:index:Index", "hello-tag-staging");
-    assert.equal(tag.inputs.tag, `${FAKE_ACCOUNT_REGISTRY}/goship/hello:staging`);
+    const tag = one(staging.resources, "docker-build:index:Index", "hello-tag-stack-staging");
+    assert.equal(tag.inputs.tag, `${FAKE_ACCOUNT_REGISTRY}/goship/hello:stack-staging`);
     const provider = one(staging.resources, "pulumi:providers:docker-build", "hello-copy");
     assert.equal(copy.provider?.startsWith(`${provider.urn}::`), true, "the copy runs with the provider that holds both logins");
     const deployment = one(staging.resources, "kubernetes:apps/v1:Deployment", "hello-deployment").inputs;

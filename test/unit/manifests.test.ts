@@ -168,10 +168,10 @@ test("PDB, HPA, NetworkPolicy and namespace labels", () => {
     assert.equal(namespaceSecurityLabels(true)["pod-security.kubernetes.io/warn"], "restricted");
 });
 
-test("ECR lifecycle policy: expire untagged, keep the last N", () => {
+test("ECR lifecycle policy: keep the last N releases, expire untagged (rules and a simulation: test/unit/tags.test.ts)", () => {
     const policy = JSON.parse(renderEcrLifecyclePolicy({ untaggedExpiryDays: 7, keepLastImages: 30 }));
-    assert.deepEqual(policy.rules[0].selection, { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 7 });
-    assert.deepEqual(policy.rules[1].selection, { tagStatus: "any", countType: "imageCountMoreThan", countNumber: 30 });
+    assert.deepEqual(policy.rules[2].selection, { tagStatus: "tagged", tagPatternList: ["rel-*"], countType: "imageCountMoreThan", countNumber: 30 });
+    assert.deepEqual(policy.rules[3].selection, { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 7 });
     assert.ok(policy.rules.every((r: { action: { type: string } }) => r.action.type === "expire"));
 });
 
