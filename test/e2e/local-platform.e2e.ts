@@ -442,7 +442,7 @@ test("6. a one-line change to app/ rolls out a new digest and scales the old Rep
         );
     }
     console.log(`[e2e]   rebuild and rollout with warm BuildKit cache: ${seconds.toFixed(1)} s (first up: ${firstUpSeconds.toFixed(1)} s)`);
-    fs.writeFileSync(CHANGED_FILE, changedFileText);
+    // The change stays until 6b has promoted it: dev's source is then what dev runs.
 });
 
 test("6b. after dev's rollout, local-staging's preview is exactly the digest move and the Deployment update; npm run promote moves it to local-staging, then local-prod", async () => {
@@ -464,6 +464,7 @@ test("6b. after dev's rollout, local-staging's preview is exactly the digest mov
     const prodRelease = releaseOf(await envStacks["local-prod"].outputs());
     assert.equal(prodRelease.previous?.digest, parseDigestRef(firstRef).digest, "local-prod remembers the release it ran before");
     for (const name of ENV_STACKS) assert.equal((await stateTypes(envStacks[name]))["docker-build:index:Image"], undefined, `${name} never builds`);
+    fs.writeFileSync(CHANGED_FILE, changedFileText);
 });
 
 test("7. a release whose pods never become ready fails within the rollout timeout; the old pods keep serving; the next good release recovers", async () => {
