@@ -140,7 +140,8 @@ export function renderDeploymentSpec(o: {
         replicas: o.replicas,
         selector: { matchLabels: o.selectorLabels },
         strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
-        minReadySeconds: 0,
+        // minReadySeconds stays unset (Kubernetes' 0): the provider stores no zero value,
+        // so an explicit 0 showed as "+ minReadySeconds: 0" in later diffs.
         progressDeadlineSeconds: o.progressDeadlineSeconds,
         revisionHistoryLimit: 5,
         template: o.template,
