@@ -524,7 +524,11 @@ test("7f. rollback of local-prod to its previous release: pinned from its own re
     assert.equal((await stateTypes(envStacks["local-prod"]))["docker-build:index:Image"], undefined, "no build");
     assert.match(fs.readFileSync(path.join(repoRoot, "Pulumi.local-prod.yaml"), "utf8"), new RegExp(`source: pinned\\n\\s+ref: ${before.previous.ref.replace(/[.]/g, "\\.")}`), "the pin is in the stack file, for review");
     console.log(`[e2e]   rollback of local-prod to ${before.previous.digest}: ${seconds.toFixed(1)} s, no build`);
+    // Undo the pin (the stack file as committed promotes again), and promote forward.
     fs.writeFileSync(path.join(repoRoot, "Pulumi.local-prod.yaml"), envFileTexts["local-prod"]);
+    const forward = await timed("7f. npm run promote -- local-staging local-prod (forward again)", () => promote("local-staging", "local-prod", { log: (l) => console.log(`    | [promote] ${l}`) }));
+    assert.equal(forward[0].to, before.digest);
+    assert.equal(releaseOf(await envStacks["local-prod"].outputs()).origin, "promoted");
 });
 
 /** One bad-input case: how it breaks the committed dev config, and what the refusal must say. */

@@ -44,6 +44,12 @@ export interface RunOptions {
     stacks?: Record<string, Record<string, unknown>>;
     /** Run as a preview (unknown outputs stay unknown). Default false. */
     preview?: boolean;
+    /** Pulumi.yaml's services and the stack's overrides apart, as the engine passes them (readStackConfigFile). */
+    raw?: boolean;
+    /** Copies (an Index of one source) come back with another digest, as a registry that rewrote the bytes would. */
+    alterCopies?: boolean;
+    /** The image the mock cluster reports a Deployment running (its outputs), instead of the one it was given. */
+    clusterImage?: string;
 }
 
 export const FAKE_ACCOUNT_REGISTRY = "123456789012.dkr.ecr.eu-west-1.amazonaws.com";
@@ -109,7 +115,7 @@ function fakeDigest(...parts: string[]): string {
 
 type Recorded = Omit<Registered, "urn" | "options">;
 
-function mocks(stacks: Record<string, Record<string, unknown>>, record: (r: Recorded) => void): pulumi.runtime.Mocks {
+function mocks(stacks: Record<string, Record<string, unknown>>, record: (r: Recorded) => void, alterCopies = false, clusterImage?: string): pulumi.runtime.Mocks {
     return {
         newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
             record({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider });
@@ -125,11 +131,18 @@ function mocks(stacks: Record<string, Record<string, unknown>>, record: (r: Reco
                 case "docker-build:index:Index": {
                     const sources = args.inputs.sources as string[];
                     // buildx pushes a single source's own bytes: the digest is the source's.
-                    const single = sources.length === 1 ? /@(sha256:[0-9a-f]{64})$/.exec(sources[0])?.[1] : undefined;
+                    const single = sources.length === 1 && !alterCopies ? /@(sha256:[0-9a-f]{64})$/.exec(sources[0])?.[1] : undefined;
                     const tagless = String(args.inputs.tag).replace(/:[^:/]+$/, "");
                     state.ref = `${args.inputs.tag}@${single ?? fakeDigest(tagless, ...sources)}`;
                     break;
                 }
+                case "kubernetes:apps/v1:Deployment":
+                    if (clusterImage) {
+                        const spec = structuredClone(args.inputs.spec);
+                        spec.template.spec.containers[0].image = clusterImage;
+                        state.spec = spec;
+                    }
+                    break;
                 case "aws:ecr/repository:Repository":
                     state.repositoryUrl = `${FAKE_ACCOUNT_REGISTRY}/${args.inputs.name}`;
                     state.registryId = "123456789012";
@@ -222,7 +235,7 @@ async function underMocks<T>(
     run: (registered: Recorded[]) => Promise<T>,
 ): Promise<T & { resources: Registered[] }> {
     const registered: Recorded[] = [];
-    await pulumi.runtime.setMocks(mocks({ ...DEFAULT_STACKS, ...(opts.stacks ?? {}) }, (r) => registered.push(r)), PROJECT, stack, opts.preview ?? false, "organization");
+    await pulumi.runtime.setMocks(mocks({ ...DEFAULT_STACKS, ...(opts.stacks ?? {}) }, (r) => registered.push(r), opts.alterCopies, opts.clusterImage), PROJECT, stack, opts.preview ?? false, "organization");
     const options = recordOptions();
     const flat: Record<string, string> = {};
     for (const [key, value] of Object.entries(config)) {
@@ -249,6 +262,10 @@ async function underMocks<T>(
         return { ...result, resources: withUrnsAndOptions(registered, options) };
     } catch (e) {
         await settle(() => registered.length);
+        // A run that failed after registering resources (a failed apply) leaves outputs
+        // that never resolve; the engine would end such a program. Forget them, so the
+        // SDK's exit-time leak check does not fail the test process for them.
+        forgetPendingPromises();
         throw Object.assign(e as Error, { registered: registered.length });
     } finally {
         rejections.release();
@@ -257,6 +274,11 @@ async function underMocks<T>(
         process.env.HOME = home;
         fs.rmSync(projectDir, { recursive: true, force: true });
     }
+}
+
+function forgetPendingPromises(): void {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    (require("@pulumi/pulumi/runtime/debuggable") as { leakedPromises(): unknown }).leakedPromises();
 }
 
 /** The compiled program (index.ts), loaded afresh so each run starts clean. */
@@ -271,7 +293,7 @@ function loadProgram(): () => Promise<Record<string, unknown>> {
  * program throws (bad config), after checking how many resources were registered anyway.
  */
 export async function runStack(stack: string, opts: RunOptions = {}): Promise<RunResult> {
-    const config = readStackConfigFile(stack);
+    const config = readStackConfigFile(stack, { raw: opts.raw });
     opts.mutate?.(config);
     return underMocks(stack, config, opts, async () => {
         const exported = await loadProgram()();
