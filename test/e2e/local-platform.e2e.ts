@@ -526,8 +526,12 @@ test("7f. rollback of local-prod to its previous release: pinned from its own re
     console.log(`[e2e]   rollback of local-prod to ${before.previous.digest}: ${seconds.toFixed(1)} s, no build`);
     // Undo the pin (the stack file as committed promotes again), and promote forward.
     fs.writeFileSync(path.join(repoRoot, "Pulumi.local-prod.yaml"), envFileTexts["local-prod"]);
-    const forward = await timed("7f. npm run promote -- local-staging local-prod (forward again)", () => promote("local-staging", "local-prod", { log: (l) => console.log(`    | [promote] ${l}`) }));
-    assert.equal(forward[0].to, before.digest);
+    // dev's recovery (7b) is a release of its own: local-staging takes it first, since a stage
+    // with pending changes is not promoted from.
+    const log = (l: string) => console.log(`    | [promote] ${l}`);
+    await timed("7f. npm run promote -- dev local-staging (dev's recovered release)", () => promote("dev", "local-staging", { log }));
+    const forward = await timed("7f. npm run promote -- local-staging local-prod (forward again)", () => promote("local-staging", "local-prod", { log }));
+    assert.equal(forward[0].to, releaseOf(await stack.outputs()).digest, "local-prod runs dev's current release again");
     assert.equal(releaseOf(await envStacks["local-prod"].outputs()).origin, "promoted");
 });
 

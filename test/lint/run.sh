@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out="${GOSHIP_STATE:-$PWD/.goship}/rendered"
-stacks=(dev staging prod)
+stacks=(dev staging prod local-staging local-prod)
 
 echo "=== shell scripts ==="
 shell_rc=0
@@ -26,7 +26,7 @@ for stack in "${stacks[@]}"; do
   rc=0
   tools/linters/lint.sh "$out/$stack" > "$out/$stack.lint.txt" 2>&1 || rc=$?
   cat "$out/$stack.lint.txt"
-  while read -r line; do summary+=("$(printf '%-8s %s' "$stack" "$line")"); done \
+  while read -r line; do summary+=("$(printf '%-14s %s' "$stack" "$line")"); done \
     < <(grep -E '^(kube-score|kube-linter|polaris) [^ ]+: [0-9]+ findings$' "$out/$stack.lint.txt")
   [ "$rc" = 0 ] || status=$rc
 done
@@ -39,7 +39,8 @@ for mode in configMap embedded hostPath; do
     const fs = require("fs"), YAML = require("yaml");
     const [mode, file] = process.argv.slice(1);
     const doc = YAML.parse(fs.readFileSync("Pulumi.dev.yaml", "utf8"));
-    doc.config["goship:services"][0].timezone.mode = mode;
+    // A stack override, merged into the service Pulumi.yaml defines (README "Environments").
+    doc.config["goship:overrides"].hello.timezone = { mode };
     fs.writeFileSync(file, YAML.stringify(doc));' "$mode" "$variants/tz-$mode.yaml"
 done
 tools/local/local.sh render "$out" dev="$variants/tz-configMap.yaml" dev="$variants/tz-embedded.yaml" dev="$variants/tz-hostPath.yaml"
@@ -47,7 +48,7 @@ for mode in configMap embedded hostPath; do
   rc=0
   tools/linters/lint.sh "$out/tz-$mode" > "$out/tz-$mode.lint.txt" 2>&1 || rc=$?
   found=$(grep -oE '\[[A-Za-z0-9-]+\]' "$out/tz-$mode.lint.txt" | sort -u | paste -sd' ' - || true)
-  while read -r line; do summary+=("$(printf '%-8s %s' "tz-$mode" "$line")"); done \
+  while read -r line; do summary+=("$(printf '%-14s %s' "tz-$mode" "$line")"); done \
     < <(grep -E '^(kube-score|kube-linter|polaris) [^ ]+: [0-9]+ findings$' "$out/tz-$mode.lint.txt")
   case $mode in
     hostPath) expected_rc=1 expected="[hostPathSet]" ;;

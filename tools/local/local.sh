@@ -12,7 +12,7 @@
 #                                    or pin STACK to its previous release (no build)
 #   tools/local/local.sh render DIR [STACK...]
 #                                    write what each stack would apply as YAML (no cluster,
-#                                    registry or cloud needed; default stacks dev staging prod)
+#                                    registry or cloud needed; default: every committed stack)
 #   tools/local/local.sh status      each piece, by pid and by answer
 #   tools/local/local.sh down        stop every process the platform started (by pid; state kept)
 #   tools/local/local.sh env         print the environment (source it to use pulumi, kubectl, buildctl)

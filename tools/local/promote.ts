@@ -131,7 +131,8 @@ export async function promote(fromName: string, toName: string, options: Promote
     }
     log(`checking that ${fromName} has no pending changes`);
     const upstreamPreview = await runOperation(from, "preview", { onOutput: () => undefined });
-    const pending = Object.entries(upstreamPreview.changes).filter(([op, n]) => op !== "same" && (n ?? 0) > 0);
+    // Reads (the StackReference of its own upstream) change nothing.
+    const pending = Object.entries(upstreamPreview.changes).filter(([op, n]) => op !== "same" && op !== "read" && (n ?? 0) > 0);
     if (pending.length > 0) {
         throw new Error(`${fromName} has pending changes (${pending.map(([op, n]) => `${n} to ${op}`).join(", ")}): its preview is not empty, so what it runs is not what its config says. Run up on ${fromName} first (or fix it), then promote`);
     }

@@ -22,7 +22,7 @@ import { RENDER_DIR_ENV } from "../../stack/target";
 import { repoRoot, runOperation } from "./stack";
 import program = require("../../index");
 
-export const DEFAULT_STACKS = ["dev", "staging", "prod"];
+export const DEFAULT_STACKS = ["dev", "staging", "prod", "local-staging", "local-prod"];
 
 /** A scratch project holding the stack's config: its secrets salt and state stay there. */
 function scratchProject(stack: string, stackFile: string): string {
