@@ -50,6 +50,7 @@ export = async () => {
                 namespace,
                 registry: config.registry,
                 secret: target.secret,
+                pullCredentials: target.pullCredentials,
                 build: config.build,
                 revision,
                 priorityClass,

@@ -2,7 +2,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { GoServiceArgs, PromoteSource } from "../components";
 import { RECIPE_HASH_LENGTH, releaseTag, stackTag } from "../components/publish/tags";
-import { RegistryConfig } from "../components/publish/registry";
+import { RegistryConfig, RegistryCredentials } from "../components/publish/registry";
 import { BuildConfig, nodeOsOf, REGISTRY_PASSWORD_KEY, ServiceSpec } from "./config";
 import { SourceRevision } from "./revision";
 import { ImageChoice } from "./target";
@@ -19,6 +19,8 @@ export interface StackContext {
     registry?: RegistryConfig;
     /** A secret config value by key (the target's), for the registry password and secretEnv. */
     secret(key: string): pulumi.Output<string>;
+    /** The login to read a promoted image's registry with (the target's). */
+    pullCredentials(ref: string): RegistryCredentials | undefined;
     build: BuildConfig;
     /** The service's source revision from git, when it has one. */
     revision?: SourceRevision;
@@ -32,7 +34,7 @@ export interface StackContext {
  */
 function promoteSource(spec: ServiceSpec, image: Extract<ImageChoice, { type: "deploy" }>, ctx: StackContext): PromoteSource {
     const rendered = image.origin === "rendered";
-    const source: PromoteSource = { type: "promote", ref: image.ref, platforms: spec.platforms, verify: !rendered };
+    const source: PromoteSource = { type: "promote", ref: image.ref, platforms: spec.platforms, verify: !rendered, sourceCredentials: ctx.pullCredentials(image.ref) };
     if (!ctx.registry || rendered) return source;
     const digest = image.ref.slice(image.ref.indexOf("@sha256:") + "@sha256:".length);
     return {

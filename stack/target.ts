@@ -5,6 +5,8 @@ import { CheckedStack } from "./check";
 import { kubernetesProvider } from "./cluster";
 import { ServiceSpec } from "./config";
 import { recordPromotionSources } from "./promotion";
+import { parseImageReference } from "../components/build/image-reference";
+import { ecrHost, ecrPullCredentials, RegistryCredentials } from "../components/publish/registry";
 
 /**
  * Where the program's objects go, chosen once:
@@ -29,6 +31,8 @@ export interface Target {
     imageOf(spec: ServiceSpec): ImageChoice;
     /** A secret config value by key (a marker when rendering). */
     secret(key: string): pulumi.Output<string>;
+    /** The login to read REF's registry with, when goship can make one (ECR, from AWS); none when rendering. */
+    pullCredentials(ref: string): RegistryCredentials | undefined;
 }
 
 /**
@@ -72,6 +76,7 @@ export function chooseTarget(checked: CheckedStack, mode: RenderMode | undefined
             providers: [kubernetes],
             imageOf: (spec) => ({ type: "deploy", ref: placeholderImageRef(spec.name), origin: "rendered" }),
             secret: (key) => pulumi.secret(`<${key}: not rendered>`),
+            pullCredentials: () => undefined,
         };
     }
     if (!checked.kubeconfig) throw new Error("a live target needs the checked kubeconfig (checkStack)");
@@ -83,7 +88,17 @@ export function chooseTarget(checked: CheckedStack, mode: RenderMode | undefined
     // The state records where this stack promotes from (render mode reads no other stack).
     recordPromotionSources(checked.promoted);
     const secrets = readSecrets();
+    // One AWS provider per region a promoted image is read from (its ECR token).
+    const pullProviders = new Map<string, aws.Provider>();
+    const pullCredentials = (ref: string): RegistryCredentials | undefined => {
+        const host = parseImageReference(ref)?.name.split("/")[0] ?? "";
+        const ecr = ecrHost(host);
+        if (!ecr) return undefined;
+        if (!pullProviders.has(ecr.region)) pullProviders.set(ecr.region, new aws.Provider(`aws-pull-${ecr.region}`, { region: ecr.region as aws.Region }));
+        return ecrPullCredentials(host, pullProviders.get(ecr.region)!);
+    };
     return {
+        pullCredentials,
         kubernetes,
         providers,
         imageOf: (spec): ImageChoice => {

@@ -181,3 +181,21 @@ export function serviceRepository(
         credentials: { address, username: token.userName, password: pulumi.secret(token.password) },
     };
 }
+
+/** `<account>.dkr.ecr.<region>.amazonaws.com[.cn]` → its account and region; undefined for other hosts. */
+export function ecrHost(host: string): { registryId: string; region: string } | undefined {
+    const m = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?$/.exec(host);
+    return m ? { registryId: m[1], region: m[2] } : undefined;
+}
+
+/**
+ * A login to pull from (or copy out of) the ECR registry at HOST, from its authorization
+ * token (a secret). PROVIDER is an AWS provider for the registry's region whose identity
+ * may read it (for another account, the repository policy must allow it).
+ */
+export function ecrPullCredentials(host: string, provider: pulumi.ProviderResource, parent?: pulumi.Resource): RegistryCredentials {
+    const ecr = ecrHost(host);
+    if (!ecr) throw new Error(`${host} is not an ECR registry host (<account>.dkr.ecr.<region>.amazonaws.com)`);
+    const token = aws.ecr.getAuthorizationTokenOutput({ registryId: ecr.registryId }, { provider, parent });
+    return { address: host, username: token.userName, password: pulumi.secret(token.password) };
+}

@@ -119,3 +119,10 @@ test("the release record is what the cluster reports the Deployment running (its
     assert.equal(one(prod.resources, "kubernetes:apps/v1:Deployment", "hello-deployment").inputs.spec.template.spec.containers[0].image, STAGING_HELLO_REF, "asked for");
     assert.equal(releases(prod.outputs).hello.ref, reported, "recorded: the Deployment's own output");
 });
+
+test("a stack pulling a promoted image from ECR reads it with that registry's token: an AWS provider for its region, no registry of its own needed", async () => {
+    const prod = await runStack("prod");
+    const aws = one(prod.resources, "pulumi:providers:aws", "aws-pull-eu-west-1");
+    assert.equal(aws.inputs.region, "eu-west-1");
+    assert.equal(one(prod.resources, "kubernetes:apps/v1:Deployment", "hello-deployment").inputs.spec.template.spec.containers[0].image, STAGING_HELLO_REF);
+});

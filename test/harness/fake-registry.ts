@@ -39,9 +39,20 @@ export function fakeIndex(seed: string, platforms: readonly string[] = ["linux/a
     return put({ schemaVersion: 2, mediaType: INDEX, manifests }, INDEX);
 }
 
-/** Serves GET/HEAD /v2/ and /v2/<repo>/manifests/<digest> from memory, on any host. */
+/** The login ECR hosts want here: what the harness's getAuthorizationToken mock hands out. */
+export const FAKE_ECR_LOGIN = { username: "AWS", password: "ecr-token-secret" };
+
+/**
+ * Serves GET/HEAD /v2/ and /v2/<repo>/manifests/<digest> from memory, on any host; ECR
+ * hosts (*.amazonaws.com) answer only to FAKE_ECR_LOGIN, by HTTP basic auth, as ECR does.
+ */
 export const fakeRegistryFetch: typeof fetch = async (input, init) => {
     const url = new URL(typeof input === "string" ? input : input instanceof URL ? input.href : input.url);
+    if (url.hostname.endsWith(".amazonaws.com")) {
+        const expected = `Basic ${Buffer.from(`${FAKE_ECR_LOGIN.username}:${FAKE_ECR_LOGIN.password}`).toString("base64")}`;
+        const given = new Headers(init?.headers).get("authorization");
+        if (given !== expected) return new Response("{}", { status: 401, headers: { "WWW-Authenticate": `Basic realm="${url.hostname}"` } });
+    }
     if (url.pathname === "/v2/" || url.pathname === "/v2") return new Response("{}", { status: 200 });
     const m = /^\/v2\/(.+)\/manifests\/(sha256:[0-9a-f]{64})$/.exec(url.pathname);
     const bytes = m ? blobs.get(m[2]) : undefined;
