@@ -8,7 +8,7 @@ import { engineStackOutputs, promotionLine } from "./stack/promotion";
 import { registryAccess } from "./stack/registry-access";
 import { releaseOutput } from "./stack/release-output";
 import { programConfigEntries, readSecrets } from "./stack/pulumi-config";
-import { sourceRevision } from "./stack/revision";
+import { buildRevision, sourceRevision } from "./stack/revision";
 import { goServiceArgs } from "./stack/service-args";
 import { chooseTarget, renderModeFrom } from "./stack/target";
 
@@ -59,7 +59,7 @@ export = async () => {
         );
         images[spec.name] = service.imageRef;
         endpoints[spec.name] = service.url;
-        releases[spec.name] = releaseOutput(spec, image, config.build.revision ?? revision?.revision, service, current[spec.name]);
+        releases[spec.name] = releaseOutput(spec, image, buildRevision(config.build.revision, revision), service, current[spec.name]);
     }
     // `releases` is what the next stack promotes (stack/release.ts); `images` stays for readers of the digest alone.
     return { images, endpoints, releases };

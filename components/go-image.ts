@@ -4,6 +4,7 @@ import { z } from "zod";
 import { parseArguments } from "./arguments";
 import { goImageSettingsSchema } from "./build/args";
 import { renderDockerfile } from "./build/dockerfile";
+import { digestOf } from "./build/image-reference";
 import { Platform, platformOs, platformSlug } from "./build/platforms";
 import { RegistryCredentials } from "./publish/registry";
 import { cacheTag, platformTag, recipeHash, releaseTag, stackTag } from "./publish/tags";
@@ -161,10 +162,4 @@ export class GoImage extends pulumi.ComponentResource {
         this.repository = repository;
         this.registerOutputs({ ref: this.ref, digest: this.digest, platforms: this.platforms, repository: this.repository });
     }
-}
-
-/** `host/repo:tag@sha256:abc` → `sha256:abc`. */
-export function digestOf(ref: string): string {
-    const at = ref.lastIndexOf("@");
-    return at === -1 ? "" : ref.slice(at + 1);
 }

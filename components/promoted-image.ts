@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as dockerbuild from "@pulumi/docker-build";
 import { parseArguments } from "./arguments";
-import { isPinnedByDigest, parseImageReference } from "./build/image-reference";
+import { digestOf, isPinnedByDigest } from "./build/image-reference";
 import { DEFAULT_PLATFORMS } from "./build/platforms";
 import type { PromoteSource } from "./go-service";
 import { registrySchema, RegistryCredentials, serviceRepository } from "./publish/registry";
@@ -35,7 +35,8 @@ export function promotedImage(name: string, src: PromoteSource, parent: pulumi.R
     });
     const sourceLogin = loginOf(src.sourceCredentials);
     if (!src.registry) {
-        return unsecretRef(
+        // A reference is not a secret, though it is computed next to a password.
+        return pulumi.unsecret(
             pulumi.all([sourceRef, sourceLogin]).apply(async ([ref, login]) => {
                 if (verify) await verified(name, ref, platforms, login, parent);
                 return ref;
@@ -61,7 +62,7 @@ export function promotedImage(name: string, src: PromoteSource, parent: pulumi.R
         { parent, provider, retainOnDelete: true },
     );
     const expected = pulumi.all([repo.repository, sourceRef]).apply(([repository, ref]) => `${repository}@${digestOf(ref)}`);
-    const copied = unsecretRef(
+    const copied = pulumi.unsecret(
         pulumi.all([copy.ref, expected, sourceRef, sourceLogin, targetLogin]).apply(async ([copyRef, expectedRef, ref, fromLogin, toLogin]) => {
             const copiedDigest = digestOf(copyRef);
             if (copiedDigest === "") {
@@ -92,20 +93,10 @@ export function promotedImage(name: string, src: PromoteSource, parent: pulumi.R
     return copied;
 }
 
-/** `host/repo:tag@sha256:abc` → `sha256:abc`; "" without a digest. */
-function digestOf(ref: string): string {
-    return parseImageReference(ref)?.digest ?? "";
-}
-
 /** The login as plain values for the registry API (inside an apply: never printed). */
 function loginOf(credentials: RegistryCredentials | undefined): pulumi.Output<RegistryLogin | undefined> {
     if (!credentials) return pulumi.output(undefined);
     return pulumi.all([credentials.username, credentials.password]).apply(([username, password]) => ({ username, password }));
-}
-
-/** A reference is not a secret, though it was computed next to a password. */
-function unsecretRef(ref: pulumi.Output<string>): pulumi.Output<string> {
-    return pulumi.unsecret(ref);
 }
 
 async function verified(name: string, ref: string, platforms: readonly string[], login: RegistryLogin | undefined, parent: pulumi.Resource): Promise<void> {

@@ -7,7 +7,7 @@ import { NodeOs, Platform, platformOs } from "../components/build/platforms";
 import { checkDeploymentSettings, deploymentSettingsShape, secretEnvField } from "../components/deploy/args";
 import { windowsBuildProblem } from "../components/deploy/windows";
 import { registrySchema } from "../components/publish/registry";
-import { applyOverrides, overriddenPath } from "./overrides";
+import { applyOverrides, overriddenPath, overrideSets } from "./overrides";
 
 /**
  * The stack configuration schema: goship's `goship:*` keys, composed from the components'
@@ -177,10 +177,7 @@ function entryValue(entries: ConfigEntries, key: string): unknown {
  * should name: the stack's override when it set that setting, else the service's entry.
  */
 export function serviceSettingKey(entries: ConfigEntries, i: number, name: string, path: string): string {
-    const overrides = entryValue(entries, "overrides") as Record<string, Record<string, unknown> | undefined> | undefined;
-    const top = path.split(".")[0];
-    const override = overrides !== null && typeof overrides === "object" ? overrides[name] : undefined;
-    return override !== null && typeof override === "object" && top in override ? `${CONFIG_NAMESPACE}:overrides.${name}.${path}` : `${CONFIG_NAMESPACE}:services[${i}].${path}`;
+    return overrideSets(entryValue(entries, "overrides"), name, path.split(".")[0]) ? `${CONFIG_NAMESPACE}:overrides.${name}.${path}` : `${CONFIG_NAMESPACE}:services[${i}].${path}`;
 }
 
 /** Validates goship's keys of ENTRIES; throws ConfigError naming each bad key. */
@@ -210,7 +207,7 @@ export function parseStackConfig(raw: Record<string, unknown>): StackConfig {
     const result = stackConfigSchema.safeParse(rest.services === undefined ? rest : { ...rest, services: merged.services });
     const schemaProblems = result.success
         ? []
-        : problemsOf({ issues: result.error.issues.map((issue) => ({ ...issue, path: overriddenPath(issue.path, merged.overridden) })) }, `${CONFIG_NAMESPACE}:`);
+        : problemsOf({ issues: result.error.issues.map((issue) => ({ ...issue, path: overriddenPath(issue.path, rest.services, overrides) })) }, `${CONFIG_NAMESPACE}:`);
     if (result.success && merged.problems.length === 0) return result.data;
     throw new ConfigError([...merged.problems, ...schemaProblems]);
 }

@@ -30,8 +30,6 @@ type RawService = Record<string, unknown>;
 export interface MergedServices {
     /** The services with each stack override applied (raw, for the schema to check). */
     services: unknown;
-    /** Per merged service index: its override's top-level keys, so schema problems name the key the user wrote. */
-    overridden: Array<{ name: string; keys: Set<string> } | undefined>;
     /** Problems of the overrides themselves (unknown service, identity key, wrong shape). */
     problems: string[];
 }
@@ -40,23 +38,16 @@ function isObject(v: unknown): v is Record<string, unknown> {
     return v !== null && typeof v === "object" && !Array.isArray(v);
 }
 
-/** BASE with OVERRIDE merged in: objects key by key, everything else replaced, null removes. */
-export function mergeSettings(base: unknown, override: unknown): unknown {
+/**
+ * BASE with OVERRIDE merged in: objects key by key, everything else replaced, null
+ * removes. Keys in REPLACED (at this level only) are replaced whole.
+ */
+export function mergeSettings(base: unknown, override: unknown, replaced: ReadonlySet<string> = new Set()): unknown {
     if (!isObject(base) || !isObject(override)) return override;
-    const out: Record<string, unknown> = { ...base };
+    const out: RawService = { ...base };
     for (const [key, value] of Object.entries(override)) {
         if (value === null) delete out[key];
-        else out[key] = mergeSettings(out[key], value);
-    }
-    return out;
-}
-
-/** One service's settings with its override applied at the top level (where `image` is replaced). */
-function mergeService(service: RawService, override: Record<string, unknown>): RawService {
-    const out: RawService = { ...service };
-    for (const [key, value] of Object.entries(override)) {
-        if (value === null) delete out[key];
-        else out[key] = REPLACED_KEYS.has(key) ? value : mergeSettings(out[key], value);
+        else out[key] = replaced.has(key) ? value : mergeSettings(out[key], value);
     }
     return out;
 }
@@ -67,11 +58,11 @@ function mergeService(service: RawService, override: Record<string, unknown>): R
  * the schema's; problems with the overrides themselves are returned by key.
  */
 export function applyOverrides(services: unknown, overrides: unknown, namespace: string): MergedServices {
-    if (overrides === undefined) return { services, overridden: [], problems: [] };
+    if (overrides === undefined) return { services, problems: [] };
     if (!isObject(overrides)) {
-        return { services, overridden: [], problems: [`${namespace}:overrides: must be a map of service name → settings, e.g. {hello: {replicas: 3}}`] };
+        return { services, problems: [`${namespace}:overrides: must be a map of service name → settings, e.g. {hello: {replicas: 3}}`] };
     }
-    if (!Array.isArray(services)) return { services, overridden: [], problems: [] };
+    if (!Array.isArray(services)) return { services, problems: [] };
     const names = services.map((s) => (isObject(s) && typeof s.name === "string" ? s.name : undefined));
     const problems: string[] = [];
     for (const [name, override] of Object.entries(overrides)) {
@@ -91,24 +82,30 @@ export function applyOverrides(services: unknown, overrides: unknown, namespace:
             );
         }
     }
-    const overridden: MergedServices["overridden"] = [];
     const merged = services.map((service, i) => {
         const name = names[i];
         const override = name !== undefined ? overrides[name] : undefined;
         if (!isObject(service) || !isObject(override)) return service;
-        overridden[i] = { name: name!, keys: new Set(Object.keys(override)) };
-        return mergeService(service, override);
+        return mergeSettings(service, override, REPLACED_KEYS);
     });
-    return { services: merged, overridden, problems };
+    return { services: merged, problems };
+}
+
+/** Whether the stack's OVERRIDES (raw) set the top-level setting KEY of service NAME. */
+export function overrideSets(overrides: unknown, name: string | undefined, key: string): boolean {
+    const override = isObject(overrides) && name !== undefined ? overrides[name] : undefined;
+    return isObject(override) && key in override;
 }
 
 /**
- * The path a schema problem should name: `overrides.<name>.<key>…` when the stack's
- * override set that key, else the service's own path.
+ * The path a problem should name: `overrides.<name>.<key>…` when the stack's override set
+ * that key, else the service's own path (`services[i].<key>…`). SERVICES and OVERRIDES
+ * are the raw config values.
  */
-export function overriddenPath(path: readonly PropertyKey[], overridden: MergedServices["overridden"]): PropertyKey[] {
+export function overriddenPath(path: readonly PropertyKey[], services: unknown, overrides: unknown): PropertyKey[] {
     if (path[0] !== "services" || typeof path[1] !== "number" || path.length < 3) return [...path];
-    const entry = overridden[path[1]];
-    if (!entry || !entry.keys.has(String(path[2]))) return [...path];
-    return ["overrides", entry.name, ...path.slice(2)];
+    const service = Array.isArray(services) ? services[path[1]] : undefined;
+    const name = isObject(service) && typeof service.name === "string" ? service.name : undefined;
+    if (!overrideSets(overrides, name, String(path[2]))) return [...path];
+    return ["overrides", name!, ...path.slice(2)];
 }

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { isPinnedByDigest } from "../components/build/image-reference";
-import { CONFIG_NAMESPACE, StackConfig } from "./config";
+import { StackConfig } from "./config";
 import { Release, releasesOf } from "./release";
 
 /**
@@ -48,7 +48,8 @@ export async function resolvePromotions(
     config: StackConfig,
     self: StackIdentity,
     read: ReadStackOutputs,
-    keyOf: (index: number, service: string, path: string) => string = (i, _service, path) => `${CONFIG_NAMESPACE}:services[${i}].${path}`,
+    /** The config key naming service INDEX's setting PATH (the override's when it set it). */
+    keyOf: (index: number, service: string, path: string) => string,
 ): Promise<{ promotions: Record<string, Promotion>; problems: string[] }> {
     const promotions: Record<string, Promotion> = {};
     const problems: string[] = [];
@@ -172,11 +173,24 @@ export function recordPromotionSources(promotions: Record<string, Promotion>): p
     return upstreams.map((upstream) => new pulumi.StackReference(`upstream-${upstream.replace(/[^A-Za-z0-9-]/g, "-")}`, { name: upstream }));
 }
 
-/** The preview's line for a promoted service: `old → new (from stack, revision r)`. */
+/** One service's digest move: from what this stack runs to the upstream's release. */
+export interface DigestMove {
+    service: string;
+    /** The digest this stack runs now; undefined for a new stack. */
+    from?: string;
+    to: string;
+    /** The revision of `to`. */
+    revision: string;
+}
+
+/** `svc: old → new (from stack, revision r)`, `(none) → new` for a new stack, or `new unchanged`. */
+export function formatMove(m: DigestMove, fromStack: string): string {
+    const from = `from ${fromStack}, revision ${m.revision}`;
+    if (m.from === m.to) return `${m.service}: ${m.to} unchanged (${from})`;
+    return `${m.service}: ${m.from ?? "(none)"} → ${m.to} (${from})`;
+}
+
+/** The preview's line for a promoted service. */
 export function promotionLine(service: string, promotion: Promotion, old: Release | undefined): string {
-    const { release, fromStack } = promotion;
-    const from = `from ${fromStack}, revision ${release.revision}`;
-    if (!old) return `${service}: (none) → ${release.digest} (${from})`;
-    if (old.digest === release.digest) return `${service}: ${release.digest} unchanged (${from})`;
-    return `${service}: ${old.digest} → ${release.digest} (${from})`;
+    return formatMove({ service, from: old?.digest, to: promotion.release.digest, revision: promotion.release.revision }, promotion.fromStack);
 }

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { GoService } from "../components";
-import { parseImageReference } from "../components/build/image-reference";
+import { digestOf } from "../components/build/image-reference";
 import { ServiceSpec } from "./config";
 import { previousRelease, Release } from "./release";
 import { ImageChoice } from "./target";
@@ -14,7 +14,7 @@ export function releaseOutput(spec: ServiceSpec, image: ImageChoice, builtRevisi
     return pulumi
         .all([service.deployment.rolledOutImage, service.deployment.namespace, service.deployment.deploymentName])
         .apply(([ref, namespace, deploymentName]) => {
-            const digest = parseImageReference(ref)?.digest ?? "";
+            const digest = digestOf(ref);
             const release: Release = {
                 ref,
                 digest,

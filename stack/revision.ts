@@ -8,6 +8,11 @@ export interface SourceRevision {
     commitTime?: string;
 }
 
+/** The revision a build is tagged and labelled with: the config's `build.revision` wins over git's. */
+export function buildRevision(configured: string | undefined, source: SourceRevision | undefined): string | undefined {
+    return configured ?? source?.revision;
+}
+
 function git(cwd: string, args: string[]): string {
     return execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
 }

@@ -1,10 +1,11 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { GoServiceArgs, PromoteSource } from "../components";
+import { digestOf } from "../components/build/image-reference";
 import { RECIPE_HASH_LENGTH, releaseTag, stackTag } from "../components/publish/tags";
 import { RegistryConfig, RegistryCredentials } from "../components/publish/registry";
 import { BuildConfig, nodeOsOf, REGISTRY_PASSWORD_KEY, ServiceSpec } from "./config";
-import { SourceRevision } from "./revision";
+import { buildRevision, SourceRevision } from "./revision";
 import { ImageChoice } from "./target";
 
 /** What the program knows beyond one service's config. */
@@ -36,21 +37,21 @@ function promoteSource(spec: ServiceSpec, image: Extract<ImageChoice, { type: "d
     const rendered = image.origin === "rendered";
     const source: PromoteSource = { type: "promote", ref: image.ref, platforms: spec.platforms, verify: !rendered, sourceCredentials: ctx.pullCredentials(image.ref) };
     if (!ctx.registry || rendered) return source;
-    const digest = image.ref.slice(image.ref.indexOf("@sha256:") + "@sha256:".length);
+    const digestHex = digestOf(image.ref).slice("sha256:".length);
     return {
         ...source,
         registry: ctx.registry,
         registryPassword: ctx.registry.type === "generic" && ctx.registry.username !== undefined ? ctx.secret(REGISTRY_PASSWORD_KEY) : undefined,
         // The copy's immutable release tag names the digest itself (the bytes are the
         // upstream's), then this stack's moving tag (components/publish/tags.ts).
-        tags: [releaseTag(image.revision ?? "unknown", digest.slice(0, RECIPE_HASH_LENGTH)), stackTag(ctx.stack)],
+        tags: [releaseTag(image.revision ?? "unknown", digestHex.slice(0, RECIPE_HASH_LENGTH)), stackTag(ctx.stack)],
     };
 }
 
 /** Maps one validated service spec, and where its image comes from, onto the GoService component's arguments. */
 export function goServiceArgs(spec: ServiceSpec, image: ImageChoice, ctx: StackContext): GoServiceArgs {
     const os = nodeOsOf(spec.platforms);
-    const revision = ctx.build.revision ?? ctx.revision?.revision;
+    const revision = buildRevision(ctx.build.revision, ctx.revision);
     const deployment: GoServiceArgs["deployment"] = {
         namespace: ctx.namespace,
         port: spec.port,

@@ -26,6 +26,11 @@ export function isImageReference(ref: string): boolean {
     return parseImageReference(ref) !== undefined;
 }
 
+/** `host/repo:tag@sha256:abc` → `sha256:abc`; "" when REF carries no digest. */
+export function digestOf(ref: string): string {
+    return parseImageReference(ref)?.digest ?? "";
+}
+
 /** Whether the reference is pinned to content (`@sha256:`), so a rebuild cannot change it. */
 export function isPinnedByDigest(ref: string): boolean {
     return parseImageReference(ref)?.digest !== undefined;

@@ -23,7 +23,8 @@ import { elfArchitecture, ImageConfig, Index, Login, Manifest, parseDigestRef, R
 import { effectiveStackConfig } from "../harness/stack-files";
 import { verifyImage } from "../../components/publish/registry-api";
 import { Release, releasesOf } from "../../stack/release";
-import { promote, rollback } from "../../tools/local/promote";
+import { plannedChanges, promote, rollback } from "../../tools/local/promote";
+import { outputValues } from "../../tools/local/outputs";
 
 const STACK_FILE = path.join(repoRoot, "Pulumi.dev.yaml");
 const stackFileText = fs.readFileSync(STACK_FILE, "utf8");
@@ -73,8 +74,8 @@ function imageRef(result: RunResult): string {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-function deployment(): any {
-    return kubectl.json(["-n", kube.namespace, "deployment", service.name]);
+function deployment(namespace = kube.namespace): any {
+    return kubectl.json(["-n", namespace, "deployment", service.name]);
 }
 
 function assertRolledOut(ref: string): void {
@@ -314,7 +315,7 @@ const envStacks: Record<string, Stack> = {};
 
 /** The release record a stack exports for the service. */
 function releaseOf(outputs: RunResult["outputs"]): Release {
-    const releases = releasesOf(Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.value as unknown])));
+    const releases = releasesOf(outputValues(outputs));
     const release = releases[service.name];
     assert.ok(release, `no releases.${service.name} in ${JSON.stringify(outputs)}`);
     return release;
@@ -327,7 +328,7 @@ function namespaceOf(stackName: string): string {
 
 /** The image a stack's Deployment runs, Available with every replica. */
 function runningImage(stackName: string): string {
-    const d = kubectl.json(["-n", namespaceOf(stackName), "deployment", service.name]);
+    const d = deployment(namespaceOf(stackName));
     const available = d.status.conditions?.find((c: { type: string }) => c.type === "Available");
     assert.equal(available?.status, "True", `${stackName}: the Deployment is Available`);
     assert.equal(d.status.updatedReplicas, d.spec.replicas, `${stackName}: every replica runs the current template`);
@@ -344,15 +345,11 @@ async function stateTypes(s: Stack): Promise<Record<string, number>> {
 
 /** What a preview would change, resource by resource (the engine's own events), without "same". */
 async function plannedSteps(s: Stack): Promise<Array<{ op: string; type: string; name: string }>> {
-    const steps: Array<{ op: string; type: string; name: string }> = [];
-    await s.preview({
-        color: "never",
-        onEvent: (e) => {
-            const m = e.resourcePreEvent?.metadata;
-            if (m && m.op !== "same" && m.op !== "read") steps.push({ op: m.op, type: m.type, name: m.urn.split("::").pop()! });
-        },
-    });
-    return steps.sort((a, b) => `${a.type}${a.name}`.localeCompare(`${b.type}${b.name}`));
+    const { changes } = await plannedChanges(s);
+    return changes
+        .filter((c) => c.op !== "same" && c.op !== "read")
+        .map((c) => ({ op: c.op, type: c.type, name: c.urn.split("::").pop()! }))
+        .sort((a, b) => `${a.type}${a.name}`.localeCompare(`${b.type}${b.name}`));
 }
 
 /** A BuildKit solve in CLI output (docker-build streams the build's own progress lines). */

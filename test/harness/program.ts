@@ -115,7 +115,7 @@ function fakeDigest(...parts: string[]): string {
 
 type Recorded = Omit<Registered, "urn" | "options">;
 
-function mocks(stacks: Record<string, Record<string, unknown>>, record: (r: Recorded) => void, alterCopies = false, clusterImage?: string): pulumi.runtime.Mocks {
+function mocks(stacks: Record<string, Record<string, unknown>>, record: (r: Recorded) => void, { alterCopies = false, clusterImage }: Pick<RunOptions, "alterCopies" | "clusterImage">): pulumi.runtime.Mocks {
     return {
         newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
             record({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider });
@@ -235,7 +235,7 @@ async function underMocks<T>(
     run: (registered: Recorded[]) => Promise<T>,
 ): Promise<T & { resources: Registered[] }> {
     const registered: Recorded[] = [];
-    await pulumi.runtime.setMocks(mocks({ ...DEFAULT_STACKS, ...(opts.stacks ?? {}) }, (r) => registered.push(r), opts.alterCopies, opts.clusterImage), PROJECT, stack, opts.preview ?? false, "organization");
+    await pulumi.runtime.setMocks(mocks({ ...DEFAULT_STACKS, ...(opts.stacks ?? {}) }, (r) => registered.push(r), opts), PROJECT, stack, opts.preview ?? false, "organization");
     const options = recordOptions();
     const flat: Record<string, string> = {};
     for (const [key, value] of Object.entries(config)) {

@@ -1,7 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { previousRelease, Release } from "../../stack/release";
-import { formatMove, otherChanges, parsePromoteArgs, PlannedChange } from "../../tools/local/promote";
+import { formatMove } from "../../stack/promotion";
+import { otherChanges, parsePromoteArgs, PlannedChange } from "../../tools/local/promote";
 
 const deployment = (paths: string[]): PlannedChange => ({ op: "update", type: "kubernetes:apps/v1:Deployment", urn: "urn:…::hello-deployment", paths });
 

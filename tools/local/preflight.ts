@@ -14,6 +14,7 @@ import { CONFIG_NAMESPACE, ConfigError } from "../../stack/config";
 import { ReadStackOutputs, StackIdentity } from "../../stack/promotion";
 import { renderModeFrom } from "../../stack/target";
 import { registryAccess } from "../../stack/registry-access";
+import { outputValues } from "./outputs";
 
 /** Every check, on STACK's config, against its workspace's project directory; throws ConfigError. */
 export async function preflight(stack: Stack): Promise<void> {
@@ -51,8 +52,7 @@ export async function refuseProblems(input: StackInput): Promise<void> {
 export function cliStackOutputs(stack: Stack): ReadStackOutputs {
     return async (name) => {
         try {
-            const outputs = await stack.workspace.stackOutputs(name);
-            return Object.fromEntries(Object.entries(outputs).map(([key, output]) => [key, output.value as unknown]));
+            return outputValues(await stack.workspace.stackOutputs(name));
         } catch (err) {
             throw new Error(cliComplaint(String(err)));
         }

@@ -14,20 +14,13 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseDocument } from "yaml";
-import { EngineEvent, OpType, Stack } from "@pulumi/pulumi/automation";
-import { CONFIG_NAMESPACE } from "../../stack/config";
+import { EngineEvent, OpType, PreviewResult, Stack } from "@pulumi/pulumi/automation";
+import { CONFIG_NAMESPACE, parseStackConfigEntries } from "../../stack/config";
 import { Release, releasesOf } from "../../stack/release";
-import { qualifiedStackName, selfName } from "../../stack/promotion";
+import { DigestMove, formatMove, qualifiedStackName, selfName } from "../../stack/promotion";
 import { stackIdentity } from "./preflight";
+import { outputValues } from "./outputs";
 import { openStack, repoRoot, runOperation } from "./stack";
-
-/** What `promote` would move: one line per promoted service. */
-export interface DigestMove {
-    service: string;
-    from?: string;
-    to: string;
-    revision: string;
-}
 
 /** A change the downstream preview shows, as the engine reported it. */
 export interface PlannedChange {
@@ -36,6 +29,17 @@ export interface PlannedChange {
     urn: string;
     /** Property paths that differ (detailed diff keys, or top-level diffs). */
     paths: string[];
+}
+
+/** A preview of STACK, resource by resource as the engine reports each step (property paths included). */
+export async function plannedChanges(stack: Stack): Promise<{ changes: PlannedChange[]; summary: PreviewResult["changeSummary"] }> {
+    const changes: PlannedChange[] = [];
+    const onEvent = (event: EngineEvent) => {
+        const m = event.resourcePreEvent?.metadata;
+        if (m) changes.push({ op: m.op, type: m.type, urn: m.urn, paths: Object.keys(m.detailedDiff ?? {}).length > 0 ? Object.keys(m.detailedDiff ?? {}) : (m.diffs ?? []) });
+    };
+    const preview = await stack.preview({ onEvent, diff: true, color: "never" });
+    return { changes, summary: preview.changeSummary };
 }
 
 /** Resource types a promotion changes: the copy and tags, the Deployment's image. */
@@ -61,32 +65,21 @@ export function digestMoves(services: string[], upstream: Record<string, Release
     return services.map((service) => ({ service, from: downstream[service]?.digest, to: upstream[service].digest, revision: upstream[service].revision }));
 }
 
-export function formatMove(m: DigestMove, fromStack: string): string {
-    const old = m.from ?? "(none)";
-    return m.from === m.to ? `${m.service}: ${m.to} unchanged (from ${fromStack}, revision ${m.revision})` : `${m.service}: ${old} → ${m.to} (from ${fromStack}, revision ${m.revision})`;
-}
-
 /** Where the command's lines go (the e2e captures them). */
 export type PromoteLog = (line: string) => void;
 
 const stdoutLog: PromoteLog = (line) => process.stdout.write(`[promote] ${line}\n`);
 
 async function releasesOfStack(stack: Stack): Promise<Record<string, Release>> {
-    const outputs = await stack.outputs();
-    return releasesOf(Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.value as unknown])));
+    return releasesOf(outputValues(await stack.outputs()));
 }
 
-/** The services of TO that promote from FROM, by the effective config the CLI reports. */
+/** The services of TO that promote from FROM, by TO's config as the program parses it (overrides merged). */
 async function promotingServices(to: Stack, fromQualified: string): Promise<string[]> {
     const self = await stackIdentity(to);
-    const config = await to.getAllConfig();
-    const services = JSON.parse(config[`${CONFIG_NAMESPACE}:services`]?.value ?? "[]") as Array<{ name: string; image?: { source?: string; fromStack?: string } }>;
-    const overrides = JSON.parse(config[`${CONFIG_NAMESPACE}:overrides`]?.value ?? "{}") as Record<string, { image?: { source?: string; fromStack?: string } }>;
-    return services
-        .filter((s) => {
-            const image = overrides[s.name]?.image ?? s.image;
-            return image?.source === "promote" && image.fromStack !== undefined && qualifiedStackName(image.fromStack, self) === fromQualified;
-        })
+    const config = parseStackConfigEntries(await to.getAllConfig());
+    return config.services
+        .filter((s) => s.image.source === "promote" && qualifiedStackName(s.image.fromStack, self) === fromQualified)
         .map((s) => s.name);
 }
 
@@ -150,14 +143,9 @@ export async function promote(fromName: string, toName: string, options: Promote
     }
     for (const m of moves) log(formatMove(m, fromQualified));
 
-    const changes: PlannedChange[] = [];
-    const onEvent = (event: EngineEvent) => {
-        const m = event.resourcePreEvent?.metadata;
-        if (m) changes.push({ op: m.op, type: m.type, urn: m.urn, paths: Object.keys(m.detailedDiff ?? {}).length > 0 ? Object.keys(m.detailedDiff ?? {}) : (m.diffs ?? []) });
-    };
     const start = Date.now();
-    const preview = await to.preview({ onEvent, diff: true, color: "never" });
-    log(`preview of ${toName}: ${JSON.stringify(preview.changeSummary)} in ${((Date.now() - start) / 1000).toFixed(1)} s`);
+    const { changes, summary } = await plannedChanges(to);
+    log(`preview of ${toName}: ${JSON.stringify(summary)} in ${((Date.now() - start) / 1000).toFixed(1)} s`);
     const others = otherChanges(changes);
     if (others.length > 0 && !options.allowOtherChanges) {
         throw new Error(
