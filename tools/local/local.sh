@@ -10,6 +10,9 @@
 #   tools/local/local.sh promote --rollback STACK [--service S]
 #                                    promote FROM's rolled-out digests to TO (preview, gates, up),
 #                                    or pin STACK to its previous release (no build)
+#   tools/local/local.sh report [--out DIR] [--stacks a,b] [--base REF]
+#                                    preview every stack (policy pack on) and write the PR comment
+#                                    (tools/report/preview-report.ts)
 #   tools/local/local.sh render DIR [STACK...]
 #                                    write what each stack would apply as YAML (no cluster,
 #                                    registry or cloud needed; default: every committed stack)
@@ -82,17 +85,24 @@ cmd_provision() {
   log "provisioned in $((SECONDS - start)) s; environment: $env_file"
 }
 
-# run_node SCRIPT ARGS...: a compiled runner script under the local platform's environment.
+# run_node SCRIPT ARGS...: a compiled runner script (path under .build/tools/) under the local
+# platform's environment; without a provisioned platform (CI against real clusters), under the
+# ambient one, which must then set PULUMI_BACKEND_URL and PULUMI_CONFIG_PASSPHRASE itself.
 run_node() {
-  [ -f "$env_file" ] || die "no $env_file: run tools/local/local.sh provision first"
-  # shellcheck source=/dev/null # written by cmd_provision (write_env), not in the repo
-  . "$env_file"
+  if [ -f "$env_file" ]; then
+    # shellcheck source=/dev/null # written by cmd_provision (write_env), not in the repo
+    . "$env_file"
+  elif [ -z "${PULUMI_BACKEND_URL:-}" ]; then
+    die "no $env_file and no PULUMI_BACKEND_URL: run tools/local/local.sh provision first, or set the backend (and PULUMI_CONFIG_PASSPHRASE) for a real one"
+  else
+    export PATH="$repo/node_modules/.bin:$PATH"
+  fi
   local script=$1; shift
-  [ -f "$repo/.build/tools/local/$script" ] || compile
-  (cd "$repo" && node ".build/tools/local/$script" "$@")
+  [ -f "$repo/.build/tools/$script" ] || compile
+  (cd "$repo" && node ".build/tools/$script" "$@")
 }
 
-cmd_pulumi() { run_node stack.js "$@"; }
+cmd_pulumi() { run_node local/stack.js "$@"; }
 
 # Needs only the pulumi CLI and the kubernetes plugin: no daemon, no root.
 cmd_render() {
@@ -132,10 +142,11 @@ case "${1:-}" in
   up)        cmd_up ;;
   provision) cmd_provision ;;
   pulumi)    shift; cmd_pulumi "$@" ;;
-  promote)   shift; run_node promote.js "$@" ;;
+  promote)   shift; run_node local/promote.js "$@" ;;
+  report)    shift; run_node report/preview-report.js "$@" ;;
   render)    shift; cmd_render "$@" ;;
   status)    cmd_status ;;
   down)      cmd_down ;;
   env)       if [ -f "$env_file" ]; then cat "$env_file"; else die "no $env_file: run tools/local/local.sh provision first"; fi ;;
-  *) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -12,7 +12,7 @@
  * buildx and kubeconfig settings) comes from tools/local/local.sh.
  */
 import * as path from "path";
-import { CommandError, LocalWorkspace, OutputMap, Stack } from "@pulumi/pulumi/automation";
+import { CommandError, EngineEvent, LocalWorkspace, OutputMap, Stack } from "@pulumi/pulumi/automation";
 import { preflight } from "./preflight";
 import program = require("../../index");
 
@@ -35,6 +35,8 @@ export interface RunOptions {
      * refuse the same input).
      */
     preflight?: boolean;
+    /** Every engine event of a preview or up, in order (the preview report reads these). */
+    onEvent?: (event: EngineEvent) => void;
 }
 
 export interface RunResult {
@@ -78,7 +80,13 @@ export async function runOperation(stack: Stack, operation: Operation, options: 
     };
     // The CLI's stderr (error messages) is streamed and kept too.
     const onError = onOutput;
-    const common = { onOutput, onError, color: "never" as const, diff: options.diff ?? false };
+    const common = {
+        onOutput,
+        onError,
+        color: "never" as const,
+        diff: options.diff ?? false,
+        ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    };
     // The program's own check, first, so bad input never starts the CLI (preflight.ts).
     if ((operation === "preview" || operation === "up") && options.preflight !== false) await preflight(stack);
     switch (operation) {
