@@ -1,0 +1,188 @@
+/**
+ * The preview report on engine events recorded from real local previews
+ * (test/unit/fixtures/report/*.jsonl, written by `npm run preview:report`'s events/ output:
+ * debug diagnostics dropped, the repository path replaced by <repo>).
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as fs from "fs";
+import * as path from "path";
+import { affectedStacks } from "../../tools/report/affected";
+import { analyseStack } from "../../tools/report/analyse-stack";
+import { EngineEvent, parseEventLines } from "../../tools/report/events";
+import { REPORT_MARKER } from "../../tools/report/marker";
+import { GITHUB_COMMENT_LIMIT, renderReport } from "../../tools/report/markdown";
+import { StackReport } from "../../tools/report/model";
+import { parseReportArgs } from "../../tools/report/preview-report";
+import { lookup, showChange } from "../../tools/report/values";
+import { verdictOf } from "../../tools/report/verdict";
+
+const fixtures = path.resolve(__dirname, "..", "..", "..", "test", "unit", "fixtures", "report");
+const events = (name: string): EngineEvent[] => parseEventLines(fs.readFileSync(path.join(fixtures, `${name}.jsonl`), "utf8"));
+const DIGEST_OLD = "sha256:b41f9cf9db768ba28432e6972f15c63545e3dceccb3657640b9b623c7ee439e7";
+const DIGEST_NEW = "sha256:2f2ad16b768a2bda51f7d468bb1bbb4d89971135d2d07ee67e487f3df0ba84b3";
+
+function tableRow(markdown: string, stack: string, service: string): string {
+    const row = markdown.split("\n").find((l) => l.startsWith(`| \`${stack}\` | ${service} |`));
+    assert.ok(row, `no table row for ${stack}/${service} in:\n${markdown}`);
+    return row;
+}
+
+test("a one-line source change in dev: both platforms rebuilt, the Deployment updated, no context hash or build log", () => {
+    const report = analyseStack("dev", events("dev-source-change"));
+    assert.equal(report.result, "succeeded");
+    const hello = report.services.find((s) => s.service === "hello");
+    assert.deepEqual(hello?.image, { kind: "rebuilt", reason: "source changed", platforms: ["linux/amd64", "linux/arm64"], from: DIGEST_OLD });
+    assert.deepEqual(hello?.objects.map((o) => `${o.op} ${o.label}`), ["update Deployment goship-dev/hello"]);
+    const image = report.changes.find((c) => c.label.endsWith("hello-linux-amd64"));
+    assert.deepEqual(image?.quieted, ["contextHash"]);
+    assert.ok(!image?.properties.some((p) => p.path === "contextHash"));
+    const { comment } = renderReport([report], verdictOf([report]));
+    const contextHash = events("dev-source-change").map((e) => e.resourcePreEvent?.metadata.old?.outputs?.contextHash).find((h) => typeof h === "string") as string;
+    assert.ok(contextHash?.length >= 32, "the fixture's old context hash");
+    assert.ok(!comment.includes(contextHash), "context hash printed");
+    assert.ok(!/#\d+ \[|DONE \d|exporting to image/.test(comment), "build log in the comment");
+    assert.match(tableRow(comment, "dev", "hello"), /rebuilt \(source changed\): linux\/amd64, linux\/arm64 \| ~ Deployment goship-dev\/hello \|/);
+    assert.ok(comment.includes("(known after up)"), "the new digest is unknown until up");
+    assert.ok(!comment.includes("04da6b54-80e4-46f7-96ec-b56ff0331ba9"), "the engine's unknown sentinel leaked");
+});
+
+test("a promotion at preview: the exact old → new digest, from which stack, and the upstream gate", () => {
+    const report = analyseStack("local-staging", events("local-staging-promotion"));
+    const hello = report.services[0];
+    assert.deepEqual(hello.image, { kind: "promoted", from: DIGEST_OLD, to: DIGEST_NEW, fromStack: "organization/goship/dev", revision: "38b881fc3316-dirty", copied: false });
+    assert.deepEqual(hello.gates, [{ name: "upstream release", ok: true, detail: "= organization/goship/dev sha256:2f2ad16b" }]);
+    assert.deepEqual(report.changes.map((c) => c.label), ["Deployment goship-local-staging/hello"], "the StackReference read is not a change");
+    const { comment } = renderReport([report], verdictOf([report]));
+    assert.match(tableRow(comment, "local-staging", "hello"), /promoted `sha256:b41f9cf9` → `sha256:2f2ad16b` from `dev`/);
+    assert.ok(comment.includes(`hello@${DIGEST_NEW}`), "the full new reference in the details");
+});
+
+test("a promoted stack whose image differs from its upstream's release fails the gate", () => {
+    const tampered = events("local-staging-promotion").map((e) => JSON.parse(JSON.stringify(e).split(DIGEST_NEW.slice(7)).join("0".repeat(64))) as EngineEvent);
+    // Only the upstream's record keeps the real digest: the Deployment moves to another one.
+    const upstream = tampered.map((e) =>
+        e.resOutputsEvent?.metadata.type === "pulumi:pulumi:StackReference" ? (JSON.parse(JSON.stringify(e).split("0".repeat(64)).join(DIGEST_NEW.slice(7))) as EngineEvent) : e,
+    );
+    const report = analyseStack("local-staging", upstream);
+    assert.equal(report.services[0].gates[0].ok, false);
+    assert.equal(verdictOf([report]).ok, false);
+});
+
+test("secrets: a changed secret says which key changed, shows neither value", () => {
+    const report = analyseStack("local-prod", events("local-prod-secret-change"));
+    const secret = report.changes.find((c) => c.label === "Secret goship-local-prod/hello-env");
+    assert.equal(secret?.op, "replace");
+    assert.deepEqual(secret?.properties, [{ path: "data.API_TOKEN", kind: "update-replace", old: "[secret]", new: "[secret]", secret: true }]);
+    const { comment, details } = renderReport([report], verdictOf([report]));
+    for (const text of [comment, details]) assert.match(text, /`data\.API_TOKEN` \| \[secret\] \| \[secret\] \(changed\)/);
+});
+
+test("secrets: a value plain before and secret now is hidden on both sides (pulumi/pulumi#9330)", () => {
+    const plainBefore = lookup({ data: { API_TOKEN: "b2xkLXBsYWluLXRva2Vu" } }, "data.API_TOKEN");
+    const secretAfter = lookup({ data: { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ciphertext: "[secret]" } }, "data.API_TOKEN");
+    assert.deepEqual(showChange(plainBefore, secretAfter), { old: "[secret]", new: "[secret]", secret: true });
+    assert.deepEqual(showChange(secretAfter, plainBefore), { old: "[secret]", new: "[secret]", secret: true });
+    // Inside a recorded event: make the old Secret's data plain, as if it had not been secret.
+    const recorded = events("local-prod-secret-change").map((e) => {
+        const m = e.resourcePreEvent?.metadata;
+        if (m?.type === "kubernetes:core/v1:Secret" && m.old) m.old.inputs.data = { API_TOKEN: "b2xkLXBsYWluLXRva2Vu" };
+        return e;
+    });
+    const { details } = renderReport([analyseStack("local-prod", recorded)], { ok: true, problems: [] });
+    assert.ok(!details.includes("b2xkLXBsYWluLXRva2Vu"), "the old plain value was printed");
+    assert.match(details, /`data\.API_TOKEN` \| \[secret\]/);
+});
+
+test("no change: every service unchanged, and a stack that must not change passes its gate", () => {
+    for (const [stack, name] of [["dev", "dev-no-change"], ["local-prod", "local-prod-no-change"]]) {
+        const report = analyseStack(stack, events(name), { mustNotChange: true });
+        assert.deepEqual(report.changes, [], `${name}: ${JSON.stringify(report.changes.map((c) => c.label))}`);
+        assert.equal(report.services[0].image.kind, "unchanged");
+        assert.deepEqual(report.gates.map((g) => g.ok), [true]);
+        assert.ok(verdictOf([report]).ok);
+    }
+});
+
+test("a stack that must not change but would blocks the merge, naming the stack", () => {
+    const report = analyseStack("dev", events("dev-source-change"), { mustNotChange: true });
+    const verdict = verdictOf([report]);
+    assert.equal(verdict.ok, false);
+    assert.deepEqual(verdict.problems, ["`dev`: no changes expected: 5 resources would change"]);
+});
+
+test("a refused preview: the stack's row says why, and the merge is blocked", () => {
+    const report = analyseStack("dev", events("dev-bad-config"));
+    assert.equal(report.result, "failed");
+    assert.deepEqual(report.errors, ["goship:overrides.hello.replicas: must be at least 1"]);
+    const { comment } = renderReport([report], verdictOf([report]));
+    assert.match(tableRow(comment, "dev", "(stack)"), /preview failed\*\*: goship:overrides\.hello\.replicas: must be at least 1/);
+    assert.match(comment, /❌ 1 blocking problem/);
+});
+
+test("deterministic: the same previews in another event order give the same comment", () => {
+    const names: Array<[string, string]> = [["dev", "dev-source-change"], ["local-staging", "local-staging-promotion"], ["local-prod", "local-prod-secret-change"]];
+    const render = (shuffle: boolean) => {
+        const reports = names.map(([stack, name]) => {
+            const ev = events(name);
+            // Resource steps arrive in whatever order the engine finishes them.
+            const steps = ev.filter((e) => e.resourcePreEvent);
+            const rest = ev.filter((e) => !e.resourcePreEvent);
+            return analyseStack(stack, shuffle ? [...steps.reverse(), ...rest] : ev);
+        });
+        return renderReport(reports, verdictOf(reports)).comment;
+    };
+    assert.equal(render(true), render(false));
+    assert.ok(!/\d{4}-\d\d-\d\dT\d\d:\d\d|\d+(\.\d+)? ?s\b/.test(render(false)), "a time or duration in the comment");
+});
+
+test("size budget: 80 stacks still fit GitHub's limit, each with its section, overflow only in details.md", () => {
+    const base = analyseStack("dev", events("dev-source-change"));
+    const many: StackReport[] = Array.from({ length: 80 }, (_, i) => ({ ...base, stack: `stack-${String(i).padStart(2, "0")}` }));
+    const { comment, details, cutStacks } = renderReport(many, verdictOf(many));
+    assert.ok(comment.length <= GITHUB_COMMENT_LIMIT, `comment is ${comment.length} chars`);
+    assert.ok(comment.startsWith(REPORT_MARKER + "\n"));
+    assert.ok(details.length > GITHUB_COMMENT_LIMIT, "the full report holds everything");
+    assert.equal(cutStacks.length, 80);
+    for (const r of many) assert.ok(comment.includes(`<summary><b>${r.stack}</b>`), `${r.stack} has no section`);
+    assert.match(comment, /more of \d+ changed properties: see the full report \(details\.md/);
+    // Small reports are never cut.
+    assert.deepEqual(renderReport([base], verdictOf([base])).cutStacks, []);
+});
+
+test("size budget: small sections keep everything, the big one gives way", () => {
+    const big = analyseStack("dev", events("dev-source-change"));
+    const small = analyseStack("local-staging", events("local-staging-promotion"));
+    const limit = renderReport([big, small], { ok: true, problems: [] }).comment.length - 300;
+    const { comment, cutStacks } = renderReport([big, small], { ok: true, problems: [] }, limit);
+    assert.ok(comment.length <= limit, `${comment.length} > ${limit}`);
+    assert.deepEqual(cutStacks, ["dev"]);
+    assert.ok(comment.includes(`hello@${DIGEST_NEW}`), "the small section lost its rows");
+});
+
+test("affected stacks: the source of a built service, a stack's own file, shared code, or nothing", () => {
+    const stacks = [
+        { stack: "dev", buildPaths: ["app"] },
+        { stack: "local-staging", buildPaths: [] },
+        { stack: "local-prod", buildPaths: [] },
+    ];
+    const reasons = (files: string[]) => Object.fromEntries(affectedStacks(files, stacks));
+    assert.deepEqual(reasons(["app/cmd/hello/main.go"]), { dev: ["app/ (built here)"], "local-staging": [], "local-prod": [] });
+    assert.deepEqual(reasons(["Pulumi.local-prod.yaml", "README.md"]), { dev: [], "local-staging": [], "local-prod": ["Pulumi.local-prod.yaml"] });
+    assert.deepEqual(reasons(["components/deploy/pod.ts"]), { dev: ["components/"], "local-staging": ["components/"], "local-prod": ["components/"] });
+    assert.deepEqual(reasons(["docs/x.md", "application/x.go"]), { dev: [], "local-staging": [], "local-prod": [] });
+});
+
+test("verdict: a mandatory policy that could not run blocks only a production stack", () => {
+    const report = analyseStack("prod", events("local-prod-no-change"));
+    const notRun = { policy: "images-by-digest", pack: "goship", level: "mandatory" as const, message: "can't run policy during preview", service: "hello" };
+    const withNotRun: StackReport = { ...report, services: report.services.map((s) => ({ ...s, couldNotRun: [notRun] })) };
+    assert.equal(verdictOf([withNotRun]).ok, true);
+    assert.deepEqual(verdictOf([withNotRun], { productionStacks: new Set(["prod"]) }).problems, ["`prod`: mandatory policy `images-by-digest` (hello) could not run at preview"]);
+});
+
+test("report arguments", () => {
+    assert.deepEqual(parseReportArgs(["--out", "/x", "--stacks", "dev, prod", "--base", "origin/main"]), { out: "/x", stacks: ["dev", "prod"], base: "origin/main" });
+    assert.throws(() => parseReportArgs(["--stacks"]), /--stacks needs a value/);
+    assert.throws(() => parseReportArgs(["--bogus"]), /unknown flag --bogus/);
+});
