@@ -25,6 +25,9 @@ import { verifyImage } from "../../components/publish/registry-api";
 import { Release, releasesOf } from "../../stack/release";
 import { plannedChanges, promote, rollback } from "../../tools/local/promote";
 import { outputValues } from "../../tools/local/outputs";
+import { main as previewReport } from "../../tools/report/preview-report";
+import { REPORT_MARKER } from "../../tools/report/marker";
+import { GITHUB_COMMENT_LIMIT } from "../../tools/report/markdown";
 
 const STACK_FILE = path.join(repoRoot, "Pulumi.dev.yaml");
 const stackFileText = fs.readFileSync(STACK_FILE, "utf8");
@@ -336,6 +339,22 @@ function runningImage(stackName: string): string {
 }
 
 /** The resource types in a stack's state, with counts. */
+/** `npm run preview:report` of STACKS against HEAD: its exit code, the comment, and a row of its table. */
+async function reportOf(stacks: string[]): Promise<{ code: number; comment: string; row: (stack: string, service: string) => string }> {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "goship-report-"));
+    const code = await previewReport(["--out", out, "--stacks", stacks.join(","), "--base", "HEAD"]);
+    const comment = fs.readFileSync(path.join(out, "comment.md"), "utf8");
+    assert.ok(comment.startsWith(REPORT_MARKER + "\n") && comment.length <= GITHUB_COMMENT_LIMIT, "the comment starts with the marker and fits GitHub's limit");
+    const row = (stack: string, service: string) => {
+        const line = comment.split("\n").find((l) => l.startsWith(`| \`${stack}\` | ${service} |`));
+        assert.ok(line, `no row for ${stack}/${service} in the report:\n${comment}`);
+        return line;
+    };
+    return { code, comment, row };
+}
+
+const shortDigestOf = (ref: string): string => parseDigestRef(ref).digest.slice(0, 15);
+
 async function stateTypes(s: Stack): Promise<Record<string, number>> {
     const resources = ((await s.exportStack()).deployment as { resources?: Array<{ type: string }> }).resources ?? [];
     const counts: Record<string, number> = {};
@@ -413,6 +432,15 @@ test("6. a one-line change to app/ rolls out a new digest and scales the old Rep
     const others = planned.filter((p) => p.type !== "docker-build:index:Image" && !p.type.startsWith("kubernetes:"));
     assert.ok(others.every((p) => p.type === "docker-build:index:Index"), `besides them only the indexes that join the images: ${JSON.stringify(others)}`);
     console.log(`[e2e]   dev's preview: ${planned.map((p) => `${p.op} ${p.name}`).join(", ")}`);
+    // The pull request's comment for this change: the three local stacks, against HEAD.
+    const report = await timed("6r. npm run preview:report of the one-line change (3 stacks)", () => reportOf(["dev", "local-staging", "local-prod"]));
+    assert.equal(report.code, 0, `no blocking problem:\n${report.comment}`);
+    const first = shortDigestOf(firstRef);
+    assert.match(report.row("dev", "hello"), /\| 🔨 rebuilt \(source changed\): linux\/amd64, linux\/arm64 \| ~ Deployment goship-dev\/hello \|/);
+    for (const name of ENV_STACKS) {
+        assert.match(report.row(name, "hello"), new RegExp(`\\| unchanged \`${first}\` .*\\| none \\|`), `${name} shows what it runs and no change`);
+        assert.match(report.row(name, "(stack)"), /✅ no changes expected: nothing changes/, `${name} is not touched by app/ and must not change`);
+    }
     const start = Date.now();
     const result = await timed("6. pulumi up after a one-line change", () => runOperation(stack, "up", quiet));
     const seconds = (Date.now() - start) / 1000;
@@ -447,6 +475,9 @@ test("6b. after dev's rollout, local-staging's preview is exactly the digest mov
     assert.notEqual(dev.ref, firstRef);
     const planned = await timed("6b. local-staging's preview of dev's new release", () => plannedSteps(envStacks["local-staging"]));
     assert.deepEqual(planned.map((p) => `${p.op} ${p.type} ${p.name}`), ["update kubernetes:apps/v1:Deployment hello-deployment"], "the digest move, nothing else");
+    const report = await timed("6r. npm run preview:report of local-staging before the promotion", () => reportOf(["local-staging"]));
+    assert.match(report.row("local-staging", "hello"), new RegExp(`⏩ promoted \`${shortDigestOf(firstRef)}\` → \`${dev.digest.slice(0, 15)}\` from \`dev\` \\(revision \`${dev.revision}\`\\)`));
+    assert.match(report.row("local-staging", "hello"), /✅ upstream release: = organization\/goship\/dev /);
     const lines: string[] = [];
     const log = (line: string) => (lines.push(line), console.log(`    | [promote] ${line}`));
     const toStaging = await timed("6b. npm run promote -- dev local-staging", () => promote("dev", "local-staging", { log }));
