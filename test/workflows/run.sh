@@ -49,7 +49,7 @@ rc=0
 tools/workflows/lint.sh >"$out/real.txt" 2>&1 || rc=$?
 if [ "$rc" != 0 ]; then
   cat "$out/real.txt"
-  status=1
+  exit 1
 fi
 grep -E '^(actionlint|zizmor) [^ ]+ \(.*\): [0-9]+ findings$' "$out/real.txt"
 exit "$status"

@@ -61,6 +61,7 @@ actionlint_n=$(grep -cE '^[^:]+:[0-9]+:[0-9]+: ' "$out/actionlint" || true)
 # any non-zero exit a failure of the tool itself.
 zizmor --offline --persona=auditor --no-progress --color=never --no-exit-codes --format=json \
   "${files[@]}" >"$out/zizmor.json" 2>"$out/zizmor.log" || { cat "$out/zizmor.log" >&2; die "zizmor failed"; }
+# shellcheck disable=SC2016 # ${...} here is JavaScript's template syntax, for node, not the shell's
 zizmor_n=$(node -e '
   const findings = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
   let n = 0;
