@@ -44,7 +44,22 @@ grep -q "^suppression: .*reasonless.yml:[0-9]*:.*give the reason" "$out/reasonle
   { echo "workflows: a suppression without a reason was not reported" >&2; status=1; }
 [ "$status" = 0 ] || cat "$out/bad.txt" "$out/reasonless.txt" >&2
 
-# 3. The real workflows: zero findings.
+# 3. tools/github/kubeconfig.sh writes each stack's own kubeconfig path and context (a
+#    stand-in aws CLI records its arguments; HOME is a scratch directory).
+mkdir -p "$out/bin" "$out/home"
+printf '#!/bin/sh\necho "$*" >>"%s"\n' "$out/aws.args" >"$out/bin/aws"
+chmod +x "$out/bin/aws"
+PATH="$out/bin:$PWD/node_modules/.bin:$PATH" HOME="$out/home" GOSHIP_STATE="$out/state" \
+  bash tools/github/kubeconfig.sh staging=goship-staging prod=arn:aws:eks:eu-west-1:1:cluster/p 2>"$out/kubeconfig.log" ||
+  { cat "$out/kubeconfig.log" >&2; status=1; }
+expect "kubeconfig.sh's aws calls" \
+  "eks update-kubeconfig --name goship-staging --alias staging --kubeconfig $out/home/.kube/config|eks update-kubeconfig --name arn:aws:eks:eu-west-1:1:cluster/p --alias prod --kubeconfig $out/home/.kube/config" \
+  "$(paste -sd'|' "$out/aws.args" 2>/dev/null || true)"
+rc=0
+PATH="$out/bin:$PATH" bash tools/github/kubeconfig.sh nosuchstack=x 2>"$out/kubeconfig.log" || rc=$?
+expect "kubeconfig.sh exit on an unknown stack" 1 "$rc"
+
+# 4. The real workflows: zero findings.
 rc=0
 tools/workflows/lint.sh >"$out/real.txt" 2>&1 || rc=$?
 if [ "$rc" != 0 ]; then
