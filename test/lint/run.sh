@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Shell scripts and manifests at zero findings (README "Tests"): shellcheck on every shell
-# script in the repo (tools/lint-shell.sh), then renders what every stack would apply through
+# Shell scripts, workflows and manifests at zero findings (README "Tests"): shellcheck on every
+# shell script in the repo (tools/lint-shell.sh), actionlint and zizmor on the GitHub
+# workflows (test/workflows/run.sh, docs/workflows.md), then renders what every stack would apply through
 # the kubernetes provider itself (tools/local/local.sh render: no cluster, registry or cloud)
 # and runs kube-score, kube-linter and Polaris on each stack (tools/linters/lint.sh). Fails
 # on any finding, and on a suppression without a reason. Prints one line per stack and tool.
@@ -14,12 +15,18 @@ shell_rc=0
 shell_summary=$(tools/lint-shell.sh) || shell_rc=$?
 echo "$shell_summary"
 
+echo "=== workflows ==="
+workflows_rc=0
+workflows_summary=$(bash test/workflows/run.sh) || workflows_rc=$?
+echo "$workflows_summary"
+
 tools/local/local.sh render "$out" "${stacks[@]}"
 # shellcheck source=/dev/null # install.sh prints export PATH lines, made at run time
 . <(tools/linters/install.sh)
 
 status=0
 [ "$shell_rc" = 0 ] || status=1
+[ "$workflows_rc" = 0 ] || status=1
 summary=()
 for stack in "${stacks[@]}"; do
   echo "=== $stack ==="
@@ -64,6 +71,10 @@ done
 echo
 echo "=== findings per stack and tool ==="
 printf '%s\n' "${summary[@]}"
+while read -r line; do printf '%-8s %s\n' workflow "$line"; done \
+  < <(grep -E '^(actionlint|zizmor) [^ ]+ \(.*\): [0-9]+ findings$' <<<"$workflows_summary")
 printf '%-8s %s\n' shell "$(tail -n 1 <<<"$shell_summary")"
+[ "$(grep -cE '^(actionlint|zizmor) .*: [0-9]+ findings$' <<<"$workflows_summary")" = 2 ] ||
+  { echo "lint: expected a summary from actionlint and zizmor on the workflows" >&2; exit 2; }
 [ "${#summary[@]}" = $((3 * (${#stacks[@]} + 3))) ] || { echo "lint: expected a summary from each tool for each stack" >&2; exit 2; }
 exit "$status"
