@@ -33,9 +33,32 @@ export interface CouldNotRun extends PolicyFinding {
     reason: string;
 }
 
+/**
+ * The engine's per-resource (`policyAnalyzeSummaryEvent`) and stack-level
+ * (`policyAnalyzeStackSummaryEvent`) summaries: which policies passed and failed (a
+ * policy that could not run counts as failed; one not applicable is in neither list).
+ * Not in the SDK's EngineEvent type, but in the events it delivers.
+ */
+export interface PolicySummary {
+    /** Absent for the stack-level summary. */
+    resourceUrn?: string;
+    policyPack: string;
+    passed: string[];
+    failed: string[];
+}
+
 export interface PolicyResults {
     violations: PolicyFinding[];
     couldNotRun: CouldNotRun[];
+    summaries: PolicySummary[];
+}
+
+interface RawSummary {
+    resourceUrn?: string;
+    policyPackName: string;
+    policyPackVersion: string;
+    passed?: string[];
+    failed?: string[];
 }
 
 const COULD_NOT_RUN = /^can't run policy '([^']+)' from policy pack '([^']+)' during preview: ([\s\S]*)$/;
@@ -46,9 +69,19 @@ const COULD_NOT_RUN = /^can't run policy '([^']+)' from policy pack '([^']+)' du
  * Events are deduplicated (the engine may repeat one per step) and kept in their order.
  */
 export function policyResults(events: readonly EngineEvent[], configured: (policyName: string) => Enforcement | undefined = () => undefined): PolicyResults {
-    const results: PolicyResults = { violations: [], couldNotRun: [] };
+    const results: PolicyResults = { violations: [], couldNotRun: [], summaries: [] };
     const seen = new Set<string>();
     for (const e of events) {
+        const raw = e as { policyAnalyzeSummaryEvent?: RawSummary; policyAnalyzeStackSummaryEvent?: RawSummary };
+        const summary = raw.policyAnalyzeSummaryEvent ?? raw.policyAnalyzeStackSummaryEvent;
+        if (summary !== undefined) {
+            results.summaries.push({
+                ...(summary.resourceUrn ? { resourceUrn: summary.resourceUrn } : {}),
+                policyPack: `${summary.policyPackName}@v${summary.policyPackVersion}`,
+                passed: summary.passed ?? [],
+                failed: summary.failed ?? [],
+            });
+        }
         const p = e.policyEvent;
         if (p === undefined) continue;
         const message = p.message.trim();
