@@ -110,8 +110,11 @@ export function blockingCouldNotRun(results: PolicyResults): CouldNotRun[] {
     return results.couldNotRun.filter((c) => c.configuredLevel === "mandatory");
 }
 
-/** One line per finding: `policy on resource (level): message`. */
+/**
+ * One line per finding: `policy on resource (level): message`. A violation's message is
+ * the policy's description, a newline, then what is wrong: the last line is kept.
+ */
 export function formatFinding(f: PolicyFinding | CouldNotRun): string {
     const level = "configuredLevel" in f ? `${f.configuredLevel}, could not run` : f.enforcementLevel;
-    return `${f.policyName} on ${f.resourceUrn ?? "the stack"} (${level}): ${f.message}`;
+    return `${f.policyName} on ${f.resourceUrn ?? "the stack"} (${level}): ${f.message.split("\n").pop()}`;
 }

@@ -101,25 +101,24 @@ export async function runOperation(stack: Stack, operation: Operation, options: 
     };
     // The CLI's stderr (error messages) is streamed and kept too.
     const onError = onOutput;
-    const events: EngineEvent[] = [];
-    const onEvent = (e: EngineEvent): void => {
-        events.push(e);
-        options.onEvent?.(e);
-    };
-    const common = { onOutput, onError, onEvent, color: "never" as const, diff: options.diff ?? false };
+    const common = { onOutput, onError, color: "never" as const, diff: options.diff ?? false };
     const checks = operation === "preview" || operation === "up";
     // The program's own check, first, so bad input never starts the CLI (preflight.ts).
     let checked: CheckedStack | undefined;
     if (checks && options.preflight !== false) checked = await preflight(stack);
     const policy = checks && options.policy !== false ? await policyOptions(stack, checked?.promoted) : undefined;
     const packs = policy ? { policyPacks: policy.policyPacks, policyPackConfigs: policy.policyPackConfigs } : {};
+    const judged = <T>(run: (onEvent: (e: EngineEvent) => void) => Promise<T>) => withPolicy(policy, onOutput, options.onEvent, run);
     switch (operation) {
         case "preview": {
-            const r = await withPolicy(policy, events, onOutput, () => stack.preview({ ...common, ...packs, expectNoChanges: options.expectNoChanges ?? false }));
+            const r = await judged((onEvent) => stack.preview({ ...common, ...packs, onEvent, expectNoChanges: options.expectNoChanges ?? false }));
             return { output, outputs: await stack.outputs(), changes: r.value.changeSummary, policy: r.results };
         }
         case "up": {
-            const r = await withPolicy(policy, events, onOutput, () => stack.up({ ...common, ...packs, expectNoChanges: options.expectNoChanges ?? false }));
+            // A mandatory pack gates the up with a preview: it reports every violation (an up
+            // stops at the first, and runs stack policies only after its changes) and changes nothing.
+            if (policy?.enforcement === "mandatory") await judged((onEvent) => stack.preview({ ...common, ...packs, onEvent }));
+            const r = await judged((onEvent) => stack.up({ ...common, ...packs, onEvent, expectNoChanges: options.expectNoChanges ?? false }));
             return { output, outputs: r.value.outputs, changes: r.value.summary.resourceChanges ?? {}, policy: r.results };
         }
         case "destroy": {
@@ -139,16 +138,27 @@ export async function runOperation(stack: Stack, operation: Operation, options: 
 }
 
 /**
- * Runs the CLI operation and judges the pack's findings: mandatory violations name each
- * policy and resource (the CLI only says the update failed); every policy that could not
- * run is listed, and in a production stack a mandatory one fails the run (no silent advisories).
+ * Runs one CLI operation, collecting its engine events, and judges the pack's findings:
+ * mandatory violations name each policy and resource (the CLI only says the update
+ * failed); every policy that could not run is listed, and in a production stack a
+ * mandatory one fails the run (no silent advisories).
  */
-async function withPolicy<T>(policy: StackPolicy | undefined, events: EngineEvent[], say: (t: string) => void, run: () => Promise<T>): Promise<{ value: T; results?: PolicyResults }> {
-    if (!policy) return { value: await run() };
-    const judge = () => policyResults(events, (name) => policy.config[name as keyof StackPolicy["config"]]?.enforcementLevel === "mandatory" ? "mandatory" : "advisory");
+async function withPolicy<T>(
+    policy: StackPolicy | undefined,
+    say: (t: string) => void,
+    forward: ((e: EngineEvent) => void) | undefined,
+    run: (onEvent: (e: EngineEvent) => void) => Promise<T>,
+): Promise<{ value: T; results?: PolicyResults }> {
+    const events: EngineEvent[] = [];
+    const onEvent = (e: EngineEvent): void => {
+        events.push(e);
+        forward?.(e);
+    };
+    if (!policy) return { value: await run(onEvent) };
+    const judge = () => policyResults(events, (name) => (policy.config[name as keyof StackPolicy["config"]]?.enforcementLevel === "mandatory" ? "mandatory" : "advisory"));
     let value: T;
     try {
-        value = await run();
+        value = await run(onEvent);
     } catch (err) {
         const results = judge();
         const mandatory = results.violations.filter((v) => v.enforcementLevel === "mandatory");
@@ -158,12 +168,15 @@ async function withPolicy<T>(policy: StackPolicy | undefined, events: EngineEven
         throw err;
     }
     const results = judge();
-    const summary = `goship policy (${policy.enforcement}${policy.settings.production ? ", production" : ""}): ${results.violations.length} violation(s), ${results.couldNotRun.length} could not run\n`;
-    say("\n" + summary);
+    say(`\ngoship policy (${policy.enforcement}${policy.settings.production ? ", production" : ""}): ${results.violations.length} violation(s), ${results.couldNotRun.length} could not run\n`);
     for (const c of results.couldNotRun) say(`  could not run: ${formatFinding(c)}\n`);
     const blocking = blockingCouldNotRun(results);
     if (policy.settings.production && blocking.length > 0) {
-        throw new PolicyError(results, blocking.map(formatFinding), "goship policy: mandatory policies could not run at preview in a production stack (their input is unknown until apply); make the input known at preview (e.g. promote a released digest) or fix the policy:");
+        throw new PolicyError(
+            results,
+            blocking.map(formatFinding),
+            "goship policy: mandatory policies could not run at preview in a production stack (their input is unknown until apply); make the input known at preview (e.g. promote a released digest) or fix the policy:",
+        );
     }
     return { value, results };
 }
