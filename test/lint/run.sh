@@ -15,6 +15,7 @@ shell_rc=0
 shell_summary=$(tools/lint-shell.sh) || shell_rc=$?
 echo "$shell_summary"
 
+mkdir -p "$out"
 tools/local/local.sh render "$out" "${stacks[@]}" | tee "$out/render.txt"
 # Each stack green under the CrossGuard pack: no violation, no policy that could not run.
 green=$(grep -cE '; policy pack: 0 violations, 0 could not run$' "$out/render.txt" || true)
