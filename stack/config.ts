@@ -106,12 +106,37 @@ export const buildSchema = z
     })
     .default({ cache: true });
 
+/**
+ * How the CrossGuard pack (policy/) judges this stack (tools/local/policy.ts writes its
+ * policy-pack config from this). "production" is config, never the stack's name.
+ */
+export const policySchema = z
+    .strictObject({
+        production: z.boolean().default(false).describe("production stack: the HA policies apply (2+ replicas, topology spread), enforcement is mandatory, and a mandatory policy that cannot run at preview fails it"),
+        enforcement: z
+            .enum(["advisory", "mandatory"], { message: 'must be "advisory" (violations are warnings) or "mandatory" (violations fail the preview)' })
+            .optional()
+            .describe("mandatory when production, else advisory"),
+        allowedRegistries: z
+            .array(z.string().regex(/^[A-Za-z0-9*]([-A-Za-z0-9.*]*[A-Za-z0-9*])?(:[0-9]{1,5})?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/, "must be host[:port][/path], * for one DNS label, e.g. 127.0.0.1:5000/goship or *.dkr.ecr.eu-west-1.amazonaws.com/goship"))
+            .min(1, "list at least one registry, or remove the key (the stack's own goship:registry is the default)")
+            .optional()
+            .describe("registries pods may pull from; default: the stack's own goship:registry"),
+    })
+    .superRefine((p, ctx) => {
+        if (p.production && p.enforcement === "advisory") {
+            ctx.addIssue({ code: "custom", path: ["enforcement"], message: "a production stack's policies are mandatory; remove enforcement, or set production: false" });
+        }
+    })
+    .prefault({});
+
 export const stackConfigSchema = z
     .strictObject({
         services: z.array(serviceSchema).min(1, "list at least one service"),
         registry: registrySchema.optional(),
         kubernetes: kubernetesSchema,
         build: buildSchema,
+        policy: policySchema,
     })
     .superRefine((c, ctx) => {
         const seen = new Map<string, number>();
@@ -133,6 +158,8 @@ export type ServiceSpec = z.output<typeof serviceSchema>;
 export type KubernetesConfig = z.output<typeof kubernetesSchema>;
 /** Build settings from config. */
 export type BuildConfig = z.output<typeof buildSchema>;
+/** The stack's policy settings (goship:policy), defaults applied. */
+export type PolicySettings = z.output<typeof policySchema>;
 /** The whole validated stack config. */
 export type StackConfig = z.output<typeof stackConfigSchema>;
 
@@ -148,7 +175,7 @@ export class ConfigError extends pulumi.RunError {
 }
 
 /** The keys goship reads from config, besides secrets. */
-export const CONFIG_KEYS = ["services", "overrides", "registry", "kubernetes", "build"] as const;
+export const CONFIG_KEYS = ["services", "overrides", "registry", "kubernetes", "build", "policy"] as const;
 
 /** The secret config key holding the generic registry's password. */
 export const REGISTRY_PASSWORD_KEY = "registryPassword";

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole default test suite: TypeScript type check, unit and mock-graph tests (node's
-# test runner on Node 22 from node_modules), and the sample service's Go tests.
+# test runner on Node 22 from node_modules), the CrossGuard pack's own type check and
+# policy tests (policy/, its own package), and the sample service's Go tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # npm's "node" package provides Node 22 (Node 20, the machine's, is end-of-life).
@@ -12,4 +13,7 @@ bash tools/compile.sh
 (cd tools/dockerfile-check && go build -o ../../.build/bin/dockerfile-check .)
 
 node --test --test-concurrency=2 --test-reporter=spec ".build/test/**/*.test.js"
+# The policy pack: its own dependencies (npm ci --prefix policy) and tsconfig.
+bash tools/policy-deps.sh
+(cd policy && rm -rf .build && tsc -p tsconfig.json && node --test --test-reporter=spec ".build/test/**/*.test.js")
 (cd app && go vet ./... && go test -count=1 ./...)

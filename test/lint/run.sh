@@ -5,6 +5,7 @@
 # the kubernetes provider itself (tools/local/local.sh render: no cluster, registry or cloud)
 # and runs kube-score, kube-linter and Polaris on each stack (tools/linters/lint.sh). Fails
 # on any finding, and on a suppression without a reason. Prints one line per stack and tool.
+# Each render runs goship's CrossGuard pack (docs/policy.md); a bad fixture must be refused.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out="${GOSHIP_STATE:-$PWD/.goship}/rendered"
@@ -20,7 +21,11 @@ workflows_rc=0
 workflows_summary=$(bash test/workflows/run.sh) || workflows_rc=$?
 echo "$workflows_summary"
 
-tools/local/local.sh render "$out" "${stacks[@]}"
+mkdir -p "$out"
+tools/local/local.sh render "$out" "${stacks[@]}" | tee "$out/render.txt"
+# Each stack green under the CrossGuard pack: no violation, no policy that could not run.
+green=$(grep -cE '; policy pack: 0 violations, 0 could not run$' "$out/render.txt" || true)
+[ "$green" = "${#stacks[@]}" ] || { echo "lint: expected the policy pack green on ${#stacks[@]} stacks, got $green" >&2; exit 1; }
 # shellcheck source=/dev/null # install.sh prints export PATH lines, made at run time
 . <(tools/linters/install.sh)
 
@@ -68,6 +73,26 @@ for mode in configMap embedded hostPath; do
   fi
 done
 
+# The CrossGuard pack ran on every render above (each stack's goship:policy; a mandatory
+# violation fails it). A deliberately bad local-prod (production: mandatory) must fail its
+# render, changing nothing, with each violation named.
+node -e '
+  const fs = require("fs"), YAML = require("yaml");
+  const doc = YAML.parse(fs.readFileSync("Pulumi.local-prod.yaml", "utf8"));
+  // A writable root and one replica: goship allows both, production policy does not.
+  Object.assign(doc.config["goship:overrides"].hello, { replicas: 1, readOnlyRootFilesystem: false });
+  fs.writeFileSync(process.argv[1], YAML.stringify(doc));' "$variants/policy-bad.yaml"
+rc=0
+tools/local/local.sh render "$out" local-prod="$variants/policy-bad.yaml" > "$out/policy-bad.txt" 2>&1 || rc=$?
+found=$(grep -oE '^  - [a-z-]+ on urn:pulumi:local-prod::[^ ]+Deployment::hello-deployment \(mandatory\)' "$out/policy-bad.txt" | awk '{print $2}' | sort | paste -sd' ' - || true)
+expected="container-read-only-root-filesystem production-min-replicas"
+if [ "$rc" = 0 ] || [ "$found" != "$expected" ] || [ -e "$out/policy-bad" ]; then
+  cat "$out/policy-bad.txt"
+  echo "lint: the bad policy fixture: expected a failed render naming '$expected' and no manifests, got exit $rc naming '${found:-none}'" >&2
+  status=1
+fi
+summary+=("$(printf '%-14s %s' policy-bad "CrossGuard: refused, ${found:-nothing} (expected)")")
+
 echo
 echo "=== findings per stack and tool ==="
 printf '%s\n' "${summary[@]}"
@@ -76,5 +101,5 @@ while read -r line; do printf '%-8s %s\n' workflow "$line"; done \
 printf '%-8s %s\n' shell "$(tail -n 1 <<<"$shell_summary")"
 [ "$(grep -cE '^(actionlint|zizmor) .*: [0-9]+ findings$' <<<"$workflows_summary")" = 2 ] ||
   { echo "lint: expected a summary from actionlint and zizmor on the workflows" >&2; exit 2; }
-[ "${#summary[@]}" = $((3 * (${#stacks[@]} + 3))) ] || { echo "lint: expected a summary from each tool for each stack" >&2; exit 2; }
+[ "${#summary[@]}" = $((3 * (${#stacks[@]} + 3) + 1)) ] || { echo "lint: expected a summary from each tool for each stack" >&2; exit 2; }
 exit "$status"

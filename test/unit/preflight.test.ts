@@ -23,7 +23,7 @@ const noUpstream: ReadStackOutputs = async (name) => {
 
 /** The runner's check (the program's checkStack) on a config map, as the runner makes it before the CLI starts. */
 function preflightOf(entries: ConfigMap, readStackOutputs: ReadStackOutputs = noUpstream): Promise<void> {
-    return refuseProblems({ entries, projectDir: repoRoot, render: false, self: { organization: "organization", project: "goship", stack: "dev" }, readStackOutputs, registryAccess: async () => undefined });
+    return refuseProblems({ entries, projectDir: repoRoot, render: false, self: { organization: "organization", project: "goship", stack: "dev" }, readStackOutputs, registryAccess: async () => undefined }).then(() => undefined);
 }
 
 test("the runner refuses, before the CLI starts, a secret the config needs that is missing or stored in plain text", async () => {

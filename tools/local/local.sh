@@ -4,7 +4,7 @@
 #
 #   tools/local/local.sh up          provision, then `pulumi up --yes` of the dev stack (the README's main job)
 #   tools/local/local.sh provision   only provision and start (idempotent; seconds when warm)
-#   tools/local/local.sh pulumi OP [--stack S] [--expect-no-changes] [--diff]
+#   tools/local/local.sh pulumi OP [--stack S] [--expect-no-changes] [--diff] [--no-policy]
 #                                    one Pulumi operation: preview | up | destroy | refresh | outputs
 #   tools/local/local.sh promote FROM TO [--service S] [--allow-other-changes]
 #   tools/local/local.sh promote --rollback STACK [--service S]
@@ -80,6 +80,7 @@ cmd_provision() {
   step "pulumi CLI and provider plugins" install_pulumi
   step "registry, BuildKit, dockerd, base image" "$repo/tools/buildplatform/buildplatform.sh" up
   step "Kubernetes control plane (kwok)" "$repo/tools/cluster/cluster.sh" up
+  step "policy pack dependencies" "$repo/tools/policy-deps.sh"
   step "TypeScript compile" compile
   write_env
   log "provisioned in $((SECONDS - start)) s; environment: $env_file"
@@ -110,6 +111,7 @@ cmd_render() {
   [ -x "$repo/node_modules/.bin/node" ] || die "missing node_modules (run: npm ci)"
   mkdir -p "$GOSHIP_STATE"
   install_pulumi
+  "$repo/tools/policy-deps.sh"
   compile
   # shellcheck source=/dev/null # written by install_pulumi just above, not in the repo
   . "$GOSHIP_STATE/pulumi.env"

@@ -9,22 +9,22 @@
  * stack adds nothing to the state).
  */
 import { ConfigMap, Stack } from "@pulumi/pulumi/automation";
-import { checkStack, StackInput } from "../../stack/check";
+import { CheckedStack, checkStack, StackInput } from "../../stack/check";
 import { CONFIG_NAMESPACE, ConfigError } from "../../stack/config";
 import { ReadStackOutputs, StackIdentity } from "../../stack/promotion";
 import { renderModeFrom } from "../../stack/target";
 import { registryAccess } from "../../stack/registry-access";
 import { outputValues } from "./outputs";
 
-/** Every check, on STACK's config, against its workspace's project directory; throws ConfigError. */
-export async function preflight(stack: Stack): Promise<void> {
+/** Every check, on STACK's config, against its workspace's project directory; throws ConfigError. Returns what was checked. */
+export async function preflight(stack: Stack): Promise<CheckedStack> {
     let entries: ConfigMap;
     try {
         entries = await stack.getAllConfig();
     } catch (err) {
         throw requiredConfigError(String(err), stack.name) ?? err;
     }
-    await refuseProblems({ entries, projectDir: stack.workspace.workDir, render: renderModeFrom() !== undefined, self: await stackIdentity(stack), readStackOutputs: cliStackOutputs(stack), registryAccess });
+    return refuseProblems({ entries, projectDir: stack.workspace.workDir, render: renderModeFrom() !== undefined, self: await stackIdentity(stack), readStackOutputs: cliStackOutputs(stack), registryAccess });
 }
 
 /**
@@ -43,9 +43,10 @@ export async function stackIdentity(stack: Stack): Promise<StackIdentity> {
 }
 
 /** checkStack, every problem thrown as one ConfigError. */
-export async function refuseProblems(input: StackInput): Promise<void> {
-    const { problems } = await checkStack(input);
-    if (problems.length > 0) throw new ConfigError(problems);
+export async function refuseProblems(input: StackInput): Promise<CheckedStack> {
+    const check = await checkStack(input);
+    if (!check.checked) throw new ConfigError(check.problems);
+    return check.checked;
 }
 
 /** Reads a stack's outputs with the CLI (secrets stay masked); a failure says what the CLI said. */

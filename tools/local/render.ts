@@ -13,6 +13,10 @@
  * project's stack files and state are never touched. Output: OUT_DIR/<stack>/1-manifest/*.yaml.
  * Needs the pulumi CLI and the kubernetes plugin on PATH / in PULUMI_HOME
  * (tools/local/local.sh render provides both).
+ *
+ * goship's CrossGuard pack runs on each stack as rendered (docs/policy.md), configured from
+ * the stack's goship:policy: a mandatory violation fails the render, naming each policy and
+ * resource. GOSHIP_RENDER_POLICY=off renders without it.
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -20,6 +24,7 @@ import * as path from "path";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { RENDER_DIR_ENV } from "../../stack/target";
 import { repoRoot, runOperation } from "./stack";
+import { PolicyResults } from "./policy-events";
 import program = require("../../index");
 
 export const DEFAULT_STACKS = ["dev", "staging", "prod", "local-staging", "local-prod"];
@@ -47,6 +52,8 @@ export async function renderStack(
     onOutput: (t: string) => void = () => undefined,
     stackFile: string = path.join(repoRoot, `Pulumi.${stack}.yaml`),
     outName: string = stack,
+    /** Receives the pack's findings for the stack (when the pack ran). */
+    onPolicy: (results: PolicyResults) => void = () => undefined,
 ): Promise<string[]> {
     const target = path.resolve(outDir, outName);
     fs.rmSync(target, { recursive: true, force: true });
@@ -67,7 +74,8 @@ export async function renderStack(
             envVars: { PULUMI_BACKEND_URL: `file://${path.join(project, "state")}`, PULUMI_CONFIG_PASSPHRASE: passphrase() },
         });
         const s: Stack = await Stack.createOrSelect(stack, workspace);
-        await runOperation(s, "up", { onOutput });
+        const result = await runOperation(s, "up", { onOutput, policy: process.env.GOSHIP_RENDER_POLICY !== "off" });
+        if (result.policy) onPolicy(result.policy);
     } finally {
         process.chdir(previousDir);
         if (previousKubeconfig !== undefined) process.env.KUBECONFIG = previousKubeconfig;
@@ -93,9 +101,11 @@ async function main(): Promise<void> {
         const [stack, stackFile] = arg.split("=", 2);
         const outName = stackFile ? path.basename(stackFile).replace(/\.yaml$/, "") : stack;
         let log = "";
+        let policy = "policy pack off";
+        const onPolicy = (r: PolicyResults) => (policy = `policy pack: ${r.violations.length} violations, ${r.couldNotRun.length} could not run`);
         try {
-            const files = await renderStack(stack, outDir, (t) => (log += t), stackFile ? path.resolve(stackFile) : undefined, outName);
-            console.log(`${outName}: ${files.length} manifests in ${path.resolve(outDir, outName)}`);
+            const files = await renderStack(stack, outDir, (t) => (log += t), stackFile ? path.resolve(stackFile) : undefined, outName, onPolicy);
+            console.log(`${outName}: ${files.length} manifests in ${path.resolve(outDir, outName)}; ${policy}`);
         } catch (err) {
             process.stderr.write(log);
             throw err;

@@ -6,14 +6,17 @@
  * the CLI, the providers, the state and the stack files are the ordinary ones.
  *
  *   node .build/tools/local/stack.js <preview|up|destroy|refresh|outputs> [--stack dev]
- *        [--expect-no-changes] [--diff] [--target-replace URN] ...
+ *        [--expect-no-changes] [--diff] [--no-policy] ...
  *
  * The environment (PATH with pulumi, PULUMI_BACKEND_URL, PULUMI_CONFIG_PASSPHRASE, the
  * buildx and kubeconfig settings) comes from tools/local/local.sh.
  */
 import * as path from "path";
 import { CommandError, EngineEvent, LocalWorkspace, OutputMap, Stack } from "@pulumi/pulumi/automation";
+import { CheckedStack } from "../../stack/check";
 import { preflight } from "./preflight";
+import { policyOptions, StackPolicy } from "./policy";
+import { blockingCouldNotRun, formatFinding, PolicyResults, policyResults } from "./policy-events";
 import program = require("../../index");
 
 /** The repository root: this file is compiled to <repo>/.build/tools/local/. */
@@ -35,7 +38,12 @@ export interface RunOptions {
      * refuse the same input).
      */
     preflight?: boolean;
-    /** Every engine event of a preview or up, in order (the preview report reads these). */
+    /**
+     * Run goship's CrossGuard pack (policy/, docs/policy.md) on preview and up, configured
+     * from goship:policy. Default true; `--no-policy` turns it off.
+     */
+    policy?: boolean;
+    /** Every engine event of the operation, as it arrives (the report tool records them). */
     onEvent?: (event: EngineEvent) => void;
 }
 
@@ -46,6 +54,19 @@ export interface RunResult {
     outputs: OutputMap;
     /** Resource counts by operation kind (create, update, same, delete, ...). */
     changes: Record<string, number>;
+    /** The pack's findings (preview and up with the pack on). */
+    policy?: PolicyResults;
+}
+
+/**
+ * The pack failed the operation: mandatory violations (the CLI refused), or, in a
+ * production stack, a mandatory policy that could not run at preview. Names each.
+ */
+export class PolicyError extends Error {
+    constructor(readonly results: PolicyResults, readonly lines: string[], headline: string) {
+        super([headline, ...lines.map((l) => `  - ${l}`)].join("\n"));
+        this.name = "PolicyError";
+    }
 }
 
 const requiredEnv = ["PULUMI_BACKEND_URL", "PULUMI_CONFIG_PASSPHRASE"] as const;
@@ -71,7 +92,7 @@ export async function openStack(stackName: string): Promise<Stack> {
     return Stack.createOrSelect(stackName, workspace);
 }
 
-/** One Pulumi operation on the stack; throws CommandError (with the CLI's output) on failure. */
+/** One Pulumi operation on the stack; throws CommandError (with the CLI's output) or PolicyError on failure. */
 export async function runOperation(stack: Stack, operation: Operation, options: RunOptions = {}): Promise<RunResult> {
     let output = "";
     const onOutput = (text: string): void => {
@@ -80,23 +101,25 @@ export async function runOperation(stack: Stack, operation: Operation, options: 
     };
     // The CLI's stderr (error messages) is streamed and kept too.
     const onError = onOutput;
-    const common = {
-        onOutput,
-        onError,
-        color: "never" as const,
-        diff: options.diff ?? false,
-        ...(options.onEvent ? { onEvent: options.onEvent } : {}),
-    };
+    const common = { onOutput, onError, color: "never" as const, diff: options.diff ?? false };
+    const checks = operation === "preview" || operation === "up";
     // The program's own check, first, so bad input never starts the CLI (preflight.ts).
-    if ((operation === "preview" || operation === "up") && options.preflight !== false) await preflight(stack);
+    let checked: CheckedStack | undefined;
+    if (checks && options.preflight !== false) checked = await preflight(stack);
+    const policy = checks && options.policy !== false ? await policyOptions(stack, checked?.promoted) : undefined;
+    const packs = policy ? { policyPacks: policy.policyPacks, policyPackConfigs: policy.policyPackConfigs } : {};
+    const judged = <T>(run: (onEvent: (e: EngineEvent) => void) => Promise<T>) => withPolicy(policy, onOutput, options.onEvent, run);
     switch (operation) {
         case "preview": {
-            const r = await stack.preview({ ...common, expectNoChanges: options.expectNoChanges ?? false });
-            return { output, outputs: await stack.outputs(), changes: r.changeSummary };
+            const r = await judged((onEvent) => stack.preview({ ...common, ...packs, onEvent, expectNoChanges: options.expectNoChanges ?? false }));
+            return { output, outputs: await stack.outputs(), changes: r.value.changeSummary, policy: r.results };
         }
         case "up": {
-            const r = await stack.up({ ...common, expectNoChanges: options.expectNoChanges ?? false });
-            return { output, outputs: r.outputs, changes: r.summary.resourceChanges ?? {} };
+            // A mandatory pack gates the up with a preview: it reports every violation (an up
+            // stops at the first, and runs stack policies only after its changes) and changes nothing.
+            if (policy?.enforcement === "mandatory") await judged((onEvent) => stack.preview({ ...common, ...packs, onEvent }));
+            const r = await judged((onEvent) => stack.up({ ...common, ...packs, onEvent, expectNoChanges: options.expectNoChanges ?? false }));
+            return { output, outputs: r.value.outputs, changes: r.value.summary.resourceChanges ?? {}, policy: r.results };
         }
         case "destroy": {
             const r = await stack.destroy({ onOutput, onError, color: "never" });
@@ -114,6 +137,50 @@ export async function runOperation(stack: Stack, operation: Operation, options: 
     }
 }
 
+/**
+ * Runs one CLI operation, collecting its engine events, and judges the pack's findings:
+ * mandatory violations name each policy and resource (the CLI only says the update
+ * failed); every policy that could not run is listed, and in a production stack a
+ * mandatory one fails the run (no silent advisories).
+ */
+async function withPolicy<T>(
+    policy: StackPolicy | undefined,
+    say: (t: string) => void,
+    forward: ((e: EngineEvent) => void) | undefined,
+    run: (onEvent: (e: EngineEvent) => void) => Promise<T>,
+): Promise<{ value: T; results?: PolicyResults }> {
+    const events: EngineEvent[] = [];
+    const onEvent = (e: EngineEvent): void => {
+        events.push(e);
+        forward?.(e);
+    };
+    if (!policy) return { value: await run(onEvent) };
+    const judge = () => policyResults(events, (name) => (policy.config[name as keyof StackPolicy["config"]]?.enforcementLevel === "mandatory" ? "mandatory" : "advisory"));
+    let value: T;
+    try {
+        value = await run(onEvent);
+    } catch (err) {
+        const results = judge();
+        const mandatory = results.violations.filter((v) => v.enforcementLevel === "mandatory");
+        if (err instanceof CommandError && mandatory.length > 0) {
+            throw new PolicyError(results, mandatory.map(formatFinding), `goship policy: ${mandatory.length} mandatory violation(s), so the CLI refused the operation:`);
+        }
+        throw err;
+    }
+    const results = judge();
+    say(`\ngoship policy (${policy.enforcement}${policy.settings.production ? ", production" : ""}): ${results.violations.length} violation(s), ${results.couldNotRun.length} could not run\n`);
+    for (const c of results.couldNotRun) say(`  could not run: ${formatFinding(c)}\n`);
+    const blocking = blockingCouldNotRun(results);
+    if (policy.settings.production && blocking.length > 0) {
+        throw new PolicyError(
+            results,
+            blocking.map(formatFinding),
+            "goship policy: mandatory policies could not run at preview in a production stack (their input is unknown until apply); make the input known at preview (e.g. promote a released digest) or fix the policy:",
+        );
+    }
+    return { value, results };
+}
+
 /** Stack outputs as plain JSON, secrets masked as the CLI shows them. */
 export function plainOutputs(outputs: OutputMap): Record<string, unknown> {
     return Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.secret ? "[secret]" : v.value]));
@@ -128,7 +195,7 @@ interface CliArgs {
 export function parseCliArgs(argv: string[]): CliArgs {
     const [operation, ...rest] = argv;
     if (!operations.includes(operation as Operation)) {
-        throw new Error(`usage: stack.js <${operations.join("|")}> [--stack NAME] [--expect-no-changes] [--diff] [--yes]`);
+        throw new Error(`usage: stack.js <${operations.join("|")}> [--stack NAME] [--expect-no-changes] [--diff] [--no-policy] [--yes]`);
     }
     const args: CliArgs = { operation: operation as Operation, stack: "dev", options: {} };
     for (let i = 0; i < rest.length; i++) {
@@ -141,6 +208,8 @@ export function parseCliArgs(argv: string[]): CliArgs {
             args.options.expectNoChanges = true;
         } else if (flag === "--diff") {
             args.options.diff = true;
+        } else if (flag === "--no-policy") {
+            args.options.policy = false;
         } else if (flag === "--yes" || flag === "-y" || flag === "--non-interactive") {
             // The Automation API never prompts: accepted so commands read like the CLI's.
         } else {
@@ -159,7 +228,9 @@ async function main(): Promise<void> {
 if (require.main === module) {
     main().catch((err: unknown) => {
         // The CLI's own output has already been streamed; CommandError repeats it whole.
-        if (err instanceof CommandError) {
+        if (err instanceof PolicyError) {
+            process.stderr.write(`\n${err.message}\n`);
+        } else if (err instanceof CommandError) {
             process.stderr.write(`\npulumi failed (${String(err).split("\n")[0]})\n`);
         } else {
             process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);

@@ -16,6 +16,7 @@
 #   @pulumi/pulumi        -> pulumi CLI (no language host: see section 1)
 #   @pulumi/kubernetes    -> pulumi-resource-kubernetes
 #   @pulumi/docker-build  -> pulumi-resource-docker-build
+#   @pulumi/pulumi        -> analyzer policy-nodejs (policy-analyzer.sh: the pack's runner)
 #
 # Environment:
 #   GOSHIP_CACHE  cache root (default ~/.cache/goship): bin/, providers/, build/, logs/
@@ -355,6 +356,12 @@ done <<EOF
 docker-build $dbuild_ver $dbuild_bin
 kubernetes $k8s_ver $k8s_bin
 EOF
+
+# The Node.js policy-pack analyzer goship's CrossGuard pack runs through (policy/): with no
+# pulumi-language-nodejs, the CLI falls back to a plugin of this name.
+if [ -n "$pulumi_bin" ]; then
+  "$here/policy-analyzer.sh" "$pulumi_bin" "$pulumi_ver" || failed=1
+fi
 
 # ---------------------------------------------------------------------------------------
 # 4. report (on stderr); stdout carries only the environment lines, so that

@@ -6,7 +6,7 @@
  */
 import { EngineEvent, StepEventMetadata } from "./events";
 import { Gate, ImageStatus, PolicyFinding, PropertyChange, ResourceChange, ServiceRow, StackReport } from "./model";
-import { policyFindings } from "./policy-findings";
+import { Enforcement, policyResults } from "../local/policy-events";
 import { digestOfRef, lookup, shortDigest, showChange, UNKNOWN } from "./values";
 
 const SERVICE_TYPE = "goship:index:GoService";
@@ -28,6 +28,11 @@ interface Step {
 export interface AnalyseOptions {
     /** Nothing this stack depends on changed, so any change is a finding. */
     mustNotChange?: boolean;
+    /**
+     * The level the stack's policies are configured at (goship:policy). The engine reports
+     * a policy that could not run at preview as advisory whatever its level.
+     */
+    enforcement?: Enforcement;
 }
 
 const nameOf = (urn: string): string => urn.slice(urn.lastIndexOf("::") + 2);
@@ -204,9 +209,20 @@ export function analyseStack(stack: string, events: readonly EngineEvent[], opti
         if (typeof outputs.name === "string") upstreams.set(outputs.name, releaseViews(outputs.outputs as Record<string, unknown> | undefined));
     }
 
-    const findings = policyFindings(events).map((f) => ({ ...f, service: f.urn ? serviceOf(f.urn, steps) : undefined }));
-    const violations = findings.filter((f) => f.kind === "violation").map(({ kind: _kind, ...f }) => f);
-    const couldNotRun = findings.filter((f) => f.kind === "could-not-run").map(({ kind: _kind, ...f }) => f);
+    const policy = policyResults(events, () => options.enforcement);
+    const finding = (f: { policyName: string; policyPack: string; resourceUrn?: string; message: string }, level: Enforcement): PolicyFinding => ({
+        policy: f.policyName,
+        pack: f.policyPack,
+        level,
+        message: f.message,
+        urn: f.resourceUrn,
+        service: f.resourceUrn ? serviceOf(f.resourceUrn, steps) : undefined,
+    });
+    const violations = policy.violations.map((v) => finding(v, v.enforcementLevel));
+    const couldNotRun = policy.couldNotRun.map((c) => finding({ ...c, message: c.reason }, c.configuredLevel));
+    /** The policies that passed on the resources of SERVICE (undefined: the stack's own and stack-wide ones). */
+    const passed = (service: string | undefined): number =>
+        new Set(policy.summaries.filter((p) => (p.resourceUrn ? serviceOf(p.resourceUrn, steps) : undefined) === service).flatMap((p) => p.passed)).size;
 
     const serviceNames = [...new Set([...steps.values()].filter((s) => s.meta.type === SERVICE_TYPE).map((s) => nameOf(s.meta.urn)))].sort();
     const services: ServiceRow[] = serviceNames.map((service) => {
@@ -220,6 +236,7 @@ export function analyseStack(stack: string, events: readonly EngineEvent[], opti
             objects: ownChanges.filter((c) => c.type.startsWith("kubernetes:")),
             violations: byService(violations, service),
             couldNotRun: byService(couldNotRun, service),
+            policiesPassed: passed(service),
             gates: gate ? [gate] : [],
         };
     });
@@ -246,6 +263,7 @@ export function analyseStack(stack: string, events: readonly EngineEvent[], opti
         policyPacks: Object.entries(packs).map(([name, version]) => `${name}@${version}`).sort(),
         stackViolations: byService(violations, undefined),
         stackCouldNotRun: byService(couldNotRun, undefined),
+        stackPoliciesPassed: passed(undefined),
         mustNotChange,
         gates,
     };

@@ -57,7 +57,7 @@ function objectsCell(objects: ResourceChange[]): string {
     return objects.map((o) => `${OP_SIGN[o.op]} ${cell(o.label)}`).join("<br>");
 }
 
-function policyCell(report: StackReport, violations: PolicyFinding[], couldNotRun: PolicyFinding[]): string {
+function policyCell(report: StackReport, violations: PolicyFinding[], couldNotRun: PolicyFinding[], passed: number): string {
     if (report.policyPacks.length === 0) return "not run";
     const mandatory = violations.filter((v) => v.level === "mandatory").length;
     const advisory = violations.length - mandatory;
@@ -65,7 +65,8 @@ function policyCell(report: StackReport, violations: PolicyFinding[], couldNotRu
     if (mandatory) parts.push(`❌ ${mandatory} mandatory`);
     if (advisory) parts.push(`⚠️ ${advisory} advisory`);
     if (couldNotRun.length) parts.push(`⏸ ${couldNotRun.length} could not run`);
-    return parts.length ? parts.join(" · ") : "✅ pass";
+    if (parts.length === 0) return passed > 0 ? `✅ ${passed} passed` : "✅ pass";
+    return passed > 0 ? `${parts.join(" · ")} · ${passed} passed` : parts.join(" · ");
 }
 
 function gatesCell(gates: Gate[]): string {
@@ -82,14 +83,14 @@ function tableRows(report: StackReport): string[] {
         const why = report.errors[0] ?? "the preview failed";
         rows.push(`| ${stack} | (stack) | ❌ **preview failed**: ${cell(why.length > 300 ? why.slice(0, 299) + "…" : why)} | — | — | ${gatesCell(report.gates)} |`);
     } else if (stackWide.length || report.stackViolations.length || report.stackCouldNotRun.length || report.gates.length || report.services.length === 0) {
-        rows.push(`| ${stack} | (stack) | — | ${objectsCell(stackWide)} | ${policyCell(report, report.stackViolations, report.stackCouldNotRun)} | ${gatesCell(report.gates)} |`);
+        rows.push(`| ${stack} | (stack) | — | ${objectsCell(stackWide)} | ${policyCell(report, report.stackViolations, report.stackCouldNotRun, report.stackPoliciesPassed)} | ${gatesCell(report.gates)} |`);
     }
     for (const s of report.services) rows.push(serviceRow(stack, report, s));
     return rows;
 }
 
 function serviceRow(stack: string, report: StackReport, s: ServiceRow): string {
-    return `| ${stack} | ${cell(s.service)} | ${imageCell(s.image)} | ${objectsCell(s.objects)} | ${policyCell(report, s.violations, s.couldNotRun)} | ${gatesCell(s.gates)} |`;
+    return `| ${stack} | ${cell(s.service)} | ${imageCell(s.image)} | ${objectsCell(s.objects)} | ${policyCell(report, s.violations, s.couldNotRun, s.policiesPassed)} | ${gatesCell(s.gates)} |`;
 }
 
 function countsLine(r: StackReport): string {
@@ -104,8 +105,10 @@ function countsLine(r: StackReport): string {
 
 function findingLine(f: PolicyFinding, couldNotRun: boolean): string {
     const where = f.service ? ` (${f.service})` : "";
-    const what = couldNotRun ? "could not run at preview" : f.level;
-    return `- ${couldNotRun ? "⏸" : f.level === "mandatory" ? "❌" : "⚠️"} \`${f.policy}\`${where}, ${what}: ${f.message.replace(/\s+/g, " ").trim()}`;
+    const what = couldNotRun ? `${f.level}, could not run at preview` : f.level;
+    // A violation's message is the policy's description, then what is wrong: the last line says it.
+    const text = (f.message.trim().split("\n").pop() ?? "").replace(/\s+/g, " ").trim();
+    return `- ${couldNotRun ? "⏸" : f.level === "mandatory" ? "❌" : "⚠️"} \`${f.policy}\`${where}, ${what}: ${text}`;
 }
 
 /** One stack's details: its errors, warnings, policy findings and a row per changed property. Cut to BUDGET characters at a row boundary. */

@@ -35,7 +35,9 @@ export type ImageStatus =
 export interface PolicyFinding {
     policy: string;
     pack: string;
-    level: "advisory" | "mandatory" | "disabled" | "remediate";
+    /** For a policy that could not run: the level it is configured at. */
+    level: "advisory" | "mandatory";
+    /** The engine's message (a violation: the policy's description, then what is wrong; could not run: why). */
     message: string;
     urn?: string;
     service?: string;
@@ -54,6 +56,8 @@ export interface ServiceRow {
     objects: ResourceChange[];
     violations: PolicyFinding[];
     couldNotRun: PolicyFinding[];
+    /** How many distinct policies passed on the service's resources. */
+    policiesPassed: number;
     gates: Gate[];
 }
 
@@ -74,6 +78,7 @@ export interface StackReport {
     /** Policy findings of stack-wide resources, or of the stack as a whole. */
     stackViolations: PolicyFinding[];
     stackCouldNotRun: PolicyFinding[];
+    stackPoliciesPassed: number;
     /** The stack must not change in this pull request (nothing it depends on changed). */
     mustNotChange: boolean;
     gates: Gate[];

@@ -16,6 +16,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { CommandError, EngineEvent } from "@pulumi/pulumi/automation";
 import { parseStackConfigEntries } from "../../stack/config";
+import { Enforcement } from "../local/policy-events";
+import { enforcementOf } from "../local/policy";
 import { openStack, repoRoot, runOperation } from "../local/stack";
 import { affectedStacks } from "./affected";
 import { analyseStack } from "./analyse-stack";
@@ -72,6 +74,7 @@ interface Previewed {
     refusal?: string;
     buildPaths: string[];
     production: boolean;
+    enforcement?: Enforcement;
 }
 
 /** One stack's preview, its events kept whatever the outcome. */
@@ -79,12 +82,12 @@ async function previewStack(name: string): Promise<Previewed> {
     const stack = await openStack(name);
     let buildPaths: string[] = [];
     let production = false;
+    let enforcement: Enforcement | undefined;
     try {
-        const entries = await stack.getAllConfig();
-        const config = parseStackConfigEntries(entries);
+        const config = parseStackConfigEntries(await stack.getAllConfig());
         buildPaths = config.services.filter((s) => s.image.source === "build").map((s) => s.path);
-        const policy = entries["goship:policy"]?.value;
-        production = policy !== undefined && (JSON.parse(policy) as { production?: unknown }).production === true;
+        production = config.policy.production;
+        enforcement = enforcementOf(config.policy);
     } catch {
         // Bad config: the preview below reports it, and the stack counts as affected.
         buildPaths = ["."];
@@ -94,10 +97,10 @@ async function previewStack(name: string): Promise<Previewed> {
         await runOperation(stack, "preview", { diff: true, onEvent: (e) => events.push(e), onOutput: () => undefined });
     } catch (err) {
         if (!(err instanceof CommandError) && events.length === 0) {
-            return { events, refusal: err instanceof Error ? err.message : String(err), buildPaths, production };
+            return { events, refusal: err instanceof Error ? err.message : String(err), buildPaths, production, enforcement };
         }
     }
-    return { events, buildPaths, production };
+    return { events, buildPaths, production, enforcement };
 }
 
 /** A stack refused before its preview started: a failed report with the refusal's lines. */
@@ -105,7 +108,7 @@ function refusedReport(stack: string, refusal: string): StackReport {
     const lines = refusal.split("\n").map((l) => l.trim()).filter(Boolean);
     return {
         stack, result: "failed", counts: {}, changes: [], services: [], errors: lines, warnings: [], policyPacks: [],
-        stackViolations: [], stackCouldNotRun: [], mustNotChange: false, gates: [],
+        stackViolations: [], stackCouldNotRun: [], stackPoliciesPassed: 0, mustNotChange: false, gates: [],
     };
 }
 
@@ -127,7 +130,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     const reports = stacks.map((stack) => {
         const p = previews.get(stack) as Previewed;
         if (p.refusal !== undefined) return refusedReport(stack, p.refusal);
-        return analyseStack(stack, p.events, { mustNotChange: affected ? (affected.get(stack) ?? []).length === 0 : false });
+        return analyseStack(stack, p.events, { mustNotChange: affected ? (affected.get(stack) ?? []).length === 0 : false, enforcement: p.enforcement });
     });
     const productionStacks = new Set(stacks.filter((s) => previews.get(s)?.production));
     const verdict = verdictOf(reports, { productionStacks });
