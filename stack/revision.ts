@@ -1,8 +1,14 @@
 import { execFileSync } from "child_process";
+import { createHash } from "crypto";
+import * as fs from "fs";
+import * as path from "path";
 
 /** The source revision an image is built from: tags, labels and the version variable. */
 export interface SourceRevision {
-    /** Short commit of the last change under the service's path, `-dirty` if it has local edits. */
+    /**
+     * Short commit of the last change under the service's path; with local edits,
+     * `-dirty-<8 hex of the edits>`, so each edit gets its own tags (the same edits, the same).
+     */
     revision: string;
     /** Commit time in seconds since the epoch (SOURCE_DATE_EPOCH), for reproducible layers. */
     commitTime?: string;
@@ -28,8 +34,21 @@ export function sourceRevision(dir: string): SourceRevision | undefined {
         if (line === "") return undefined;
         const [commit, commitTime] = line.split(" ");
         const dirty = git(dir, ["status", "--porcelain", "--untracked-files=normal", "--", "."]) !== "";
-        return { revision: dirty ? `${commit}-dirty` : commit, commitTime };
+        return { revision: dirty ? `${commit}-dirty-${editsHash(dir)}` : commit, commitTime };
     } catch {
         return undefined;
     }
+}
+
+/**
+ * 8 hex of the local edits under DIR: the diff against HEAD and every untracked file. A
+ * second edit under the same dirty revision must not reuse the first one's tags: a
+ * rebuild whose tags are unchanged leaves docker-build's preview with no image reference
+ * for the index (`refs[0] value {<nil>} … invalid reference format`).
+ */
+function editsHash(dir: string): string {
+    const hash = createHash("sha256").update(git(dir, ["diff", "HEAD", "--binary", "--", "."]));
+    const untracked = git(dir, ["ls-files", "--others", "--exclude-standard", "-z", "--", "."]).split("\0").filter(Boolean).sort();
+    for (const file of untracked) hash.update(`\0${file}\0`).update(fs.readFileSync(path.join(dir, file)));
+    return hash.digest("hex").slice(0, 8);
 }

@@ -54,7 +54,7 @@ test("one Image per platform, each cross-compiled from an inline Dockerfile on t
         assert.equal(image.inputs.registries, undefined, "the local registry is anonymous");
         assert.ok(image.inputs.buildArgs.VERSION.length > 0);
         assert.equal(image.inputs.buildArgs.VERSION, image.inputs.buildArgs.REVISION);
-        assert.match(image.inputs.tags[0], new RegExp(`^127\\.0\\.0\\.1:5000/goship/hello:plat-[0-9a-f]{7,}(-dirty)?-[0-9a-f]{8}-${slug}$`));
+        assert.match(image.inputs.tags[0], new RegExp(`^127\\.0\\.0\\.1:5000/goship/hello:plat-[0-9a-f]{7,}(-dirty-[0-9a-f]{8})?-[0-9a-f]{8}-${slug}$`));
     }
 });
 
@@ -76,7 +76,7 @@ test("an Index per tag joins the platform images: the release (revision and reci
     assert.equal(indexes.length, 2);
     assert.ok(tags.includes("127.0.0.1:5000/goship/hello:stack-dev"));
     const releaseTag = tags.find((t) => !t.endsWith(":stack-dev"))!;
-    assert.match(releaseTag, /^127\.0\.0\.1:5000\/goship\/hello:rel-[0-9a-f]{7,}(-dirty)?-[0-9a-f]{8}$/);
+    assert.match(releaseTag, /^127\.0\.0\.1:5000\/goship\/hello:rel-[0-9a-f]{7,}(-dirty-[0-9a-f]{8})?-[0-9a-f]{8}$/);
     for (const index of indexes) {
         assert.equal(index.inputs.sources.length, 2);
         for (const source of index.inputs.sources) assert.match(source, DIGEST_REF);

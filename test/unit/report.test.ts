@@ -186,3 +186,36 @@ test("report arguments", () => {
     assert.throws(() => parseReportArgs(["--stacks"]), /--stacks needs a value/);
     assert.throws(() => parseReportArgs(["--bogus"]), /unknown flag --bogus/);
 });
+
+test("policy: a production stack's mandatory violation is named in its row, its details and the verdict", () => {
+    const report = analyseStack("local-prod", events("local-prod-policy-violation"), { enforcement: "mandatory" });
+    assert.equal(report.result, "failed");
+    assert.deepEqual(report.errors, [], "the engine's bare 'preview failed' is not a reason");
+    assert.deepEqual(report.policyPacks, ["goship@v0.1.0"]);
+    const hello = report.services[0];
+    assert.deepEqual(hello.violations.map((v) => `${v.level} ${v.policy}`), ["mandatory production-min-replicas"]);
+    assert.ok(hello.policiesPassed >= 10, `policies passed: ${hello.policiesPassed}`);
+    const verdict = verdictOf([report], { productionStacks: new Set(["local-prod"]) });
+    assert.deepEqual(verdict.problems, ["`local-prod`: policy `production-min-replicas` (hello) is violated"]);
+    const { comment } = renderReport([report], verdict);
+    assert.match(tableRow(comment, "local-prod", "(stack)"), /preview failed\*\*: mandatory policy `production-min-replicas`/);
+    assert.match(tableRow(comment, "local-prod", "hello"), /\| ❌ 1 mandatory · \d+ passed \|/);
+    assert.match(comment, /- ❌ `production-min-replicas` \(hello\), mandatory: hello-deployment: spec\.replicas 1; a production stack runs at least 2/);
+    assert.match(comment, /`spec\.replicas` \| `3` \| `1` \|/);
+});
+
+test("policy: policies that could not run at preview are listed, and block only where mandatory in production", () => {
+    const recorded = events("dev-source-change-policy");
+    const advisory = analyseStack("dev", recorded, { enforcement: "advisory" });
+    const names = advisory.services[0].couldNotRun.map((c) => `${c.level} ${c.policy}`).sort();
+    assert.deepEqual(names, ["advisory image-no-latest-tag", "advisory image-pinned-by-digest", "advisory image-registry-allowed"]);
+    assert.match(advisory.services[0].couldNotRun[0].message, /can't be known during preview/);
+    assert.ok(verdictOf([advisory], { productionStacks: new Set(["dev"]) }).ok, "advisory: listed, not blocking");
+    const { comment } = renderReport([advisory], verdictOf([advisory]));
+    assert.match(tableRow(comment, "dev", "hello"), /⏸ 3 could not run · \d+ passed/);
+    assert.match(comment, /⏸ `image-pinned-by-digest` \(hello\), advisory, could not run at preview: string value at \.spec\.template\.spec\.containers\.0\.image can't be known during preview/);
+    // The same preview in a production stack whose policies are mandatory blocks the merge.
+    const mandatory = analyseStack("dev", recorded, { enforcement: "mandatory" });
+    assert.equal(verdictOf([mandatory], { productionStacks: new Set(["dev"]) }).problems.length, 3);
+    assert.equal(verdictOf([mandatory]).ok, true, "not a production stack: listed only");
+});

@@ -15,6 +15,8 @@ const IMAGE_TYPE = "docker-build:index:Image";
 const INDEX_TYPE = "docker-build:index:Index";
 /** Steps that change nothing: left out of the report's changes. */
 const QUIET_OPS = new Set(["same", "read", "refresh", "discard", "import"]);
+/** The engine's closing line of a failed operation: the reasons are the other diagnostics. */
+const GENERIC_ERRORS = [/^(preview|update) failed$/];
 /** Warnings every build preview prints: not news. */
 const ROUTINE_WARNINGS = [/^Skipping preview build because some inputs are unknown\.?$/];
 /** Properties that are churn to a reviewer: the build context's hash (pulumi-docker-build#738). */
@@ -246,7 +248,7 @@ export function analyseStack(stack: string, events: readonly EngineEvent[], opti
         [...new Set(events.filter((e) => e.diagnosticEvent?.severity === severity).map((e) => (e.diagnosticEvent?.message ?? "").trim()))].filter(
             (m) => m !== "" && !ROUTINE_WARNINGS.some((r) => r.test(m)),
         );
-    const errors = diagnostics("error");
+    const errors = diagnostics("error").filter((m) => !GENERIC_ERRORS.some((r) => r.test(m)));
     const packs = summary?.PolicyPacks ?? summary?.policyPacks ?? {};
     const mustNotChange = options.mustNotChange ?? false;
     const gates: Gate[] = mustNotChange
@@ -260,7 +262,8 @@ export function analyseStack(stack: string, events: readonly EngineEvent[], opti
         services,
         errors,
         warnings: diagnostics("warning"),
-        policyPacks: Object.entries(packs).map(([name, version]) => `${name}@${version}`).sort(),
+        // The engine keys a local pack `name|local|<its directory>`: the name and version say it.
+        policyPacks: Object.entries(packs).map(([name, version]) => `${name.split("|")[0]}@v${version}`).sort(),
         stackViolations: byService(violations, undefined),
         stackCouldNotRun: byService(couldNotRun, undefined),
         stackPoliciesPassed: passed(undefined),

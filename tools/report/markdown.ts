@@ -80,7 +80,8 @@ function tableRows(report: StackReport): string[] {
     const rows: string[] = [];
     const stackWide = report.changes.filter((c) => c.service === undefined && c.type.startsWith("kubernetes:") && !c.type.startsWith("pulumi:"));
     if (report.result === "failed") {
-        const why = report.errors[0] ?? "the preview failed";
+        const mandatory = [...report.stackViolations, ...report.services.flatMap((s) => s.violations)].filter((v) => v.level === "mandatory");
+        const why = report.errors[0] ?? (mandatory.length ? `mandatory policy ${mandatory.map((v) => `\`${v.policy}\``).join(", ")}` : "see the details");
         rows.push(`| ${stack} | (stack) | ❌ **preview failed**: ${cell(why.length > 300 ? why.slice(0, 299) + "…" : why)} | — | — | ${gatesCell(report.gates)} |`);
     } else if (stackWide.length || report.stackViolations.length || report.stackCouldNotRun.length || report.gates.length || report.services.length === 0) {
         rows.push(`| ${stack} | (stack) | — | ${objectsCell(stackWide)} | ${policyCell(report, report.stackViolations, report.stackCouldNotRun, report.stackPoliciesPassed)} | ${gatesCell(report.gates)} |`);

@@ -53,7 +53,7 @@ export function containsSecret(value: unknown): boolean {
     return false;
 }
 
-const MAX_VALUE = 120;
+const MAX_VALUE = 160;
 
 /** One side of a property change, as printed. */
 export function showValue(l: Lookup): string {

@@ -22,7 +22,9 @@ export function verdictOf(reports: readonly StackReport[], options: VerdictOptio
     const problems: string[] = [];
     for (const r of reports) {
         const s = `\`${r.stack}\``;
-        if (r.result === "failed") problems.push(`${s}: the preview failed${r.errors[0] ? `: ${r.errors[0].replace(/\s+/g, " ")}` : ""}`);
+        if (r.result === "failed" && (r.errors.length > 0 || !r.services.some((x) => x.violations.some((v) => v.level === "mandatory")))) {
+            problems.push(`${s}: the preview failed${r.errors[0] ? `: ${r.errors[0].replace(/\s+/g, " ")}` : ""}`);
+        }
         for (const g of [...r.gates, ...r.services.flatMap((x) => x.gates)]) if (!g.ok) problems.push(`${s}: ${g.name}: ${g.detail}`);
         const violations = [...r.stackViolations, ...r.services.flatMap((x) => x.violations)];
         for (const v of violations.filter((v) => v.level === "mandatory")) problems.push(`${s}: policy \`${v.policy}\`${v.service ? ` (${v.service})` : ""} is violated`);
