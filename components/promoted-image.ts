@@ -62,25 +62,30 @@ export function promotedImage(name: string, src: PromoteSource, parent: pulumi.R
         { parent, provider, retainOnDelete: true },
     );
     const expected = pulumi.all([repo.repository, sourceRef]).apply(([repository, ref]) => `${repository}@${digestOf(ref)}`);
-    const copied = pulumi.unsecret(
-        pulumi.all([copy.ref, expected, sourceRef, sourceLogin, targetLogin]).apply(async ([copyRef, expectedRef, ref, fromLogin, toLogin]) => {
-            const copiedDigest = digestOf(copyRef);
-            if (copiedDigest === "") {
-                // A preview before the copy exists: the source is what can be checked.
-                if (!pulumi.runtime.isDryRun()) throw new pulumi.ResourceError(`${name}: the copy ${copyRef} reports no digest`, parent);
-                if (verify) await verified(name, ref, platforms, fromLogin, parent);
-                return expectedRef;
-            }
-            if (copiedDigest !== digestOf(ref)) {
-                throw new pulumi.ResourceError(
-                    `${name}: the copy of ${ref} into ${copyRef} has digest ${copiedDigest}, not the source's ${digestOf(ref)}: the copy is not byte-identical, so it is not deployed`,
-                    parent,
-                );
-            }
-            if (verify) await verified(name, expectedRef, platforms, toLogin, parent);
-            return expectedRef;
-        }),
-    );
+    // At preview the copy's ref is unknown while it is created or replaced (a new release
+    // tag), so the digest the pods will run is what it must be: the source's digest in this
+    // stack's repository. Kept concrete, the Deployment's diff and the policy pack see it.
+    const copied = pulumi.runtime.isDryRun()
+        ? pulumi.unsecret(
+              pulumi.all([expected, sourceRef, sourceLogin]).apply(async ([expectedRef, ref, fromLogin]) => {
+                  if (verify) await verified(name, ref, platforms, fromLogin, parent);
+                  return expectedRef;
+              }),
+          )
+        : pulumi.unsecret(
+              pulumi.all([copy.ref, expected, sourceRef, targetLogin]).apply(async ([copyRef, expectedRef, ref, toLogin]) => {
+                  const copiedDigest = digestOf(copyRef);
+                  if (copiedDigest === "") throw new pulumi.ResourceError(`${name}: the copy ${copyRef} reports no digest`, parent);
+                  if (copiedDigest !== digestOf(ref)) {
+                      throw new pulumi.ResourceError(
+                          `${name}: the copy of ${ref} into ${copyRef} has digest ${copiedDigest}, not the source's ${digestOf(ref)}: the copy is not byte-identical, so it is not deployed`,
+                          parent,
+                      );
+                  }
+                  if (verify) await verified(name, expectedRef, platforms, toLogin, parent);
+                  return expectedRef;
+              }),
+          );
     // The moving tags follow the copy (their Index reads it by digest once it exists).
     movingTags.forEach(
         (tag) =>

@@ -14,6 +14,7 @@
 import * as path from "path";
 import { CommandError, EngineEvent, LocalWorkspace, OutputMap, Stack } from "@pulumi/pulumi/automation";
 import { CheckedStack } from "../../stack/check";
+import { ConfigError } from "../../stack/config";
 import { preflight } from "./preflight";
 import { policyOptions, StackPolicy } from "./policy";
 import { blockingCouldNotRun, formatFinding, PolicyResults, policyResults } from "./policy-events";
@@ -106,7 +107,7 @@ export async function runOperation(stack: Stack, operation: Operation, options: 
     // The program's own check, first, so bad input never starts the CLI (preflight.ts).
     let checked: CheckedStack | undefined;
     if (checks && options.preflight !== false) checked = await preflight(stack);
-    const policy = checks && options.policy !== false ? await policyOptions(stack, checked?.promoted) : undefined;
+    const policy = checks && options.policy !== false ? await packFor(stack, checked) : undefined;
     const packs = policy ? { policyPacks: policy.policyPacks, policyPackConfigs: policy.policyPackConfigs } : {};
     const judged = <T>(run: (onEvent: (e: EngineEvent) => void) => Promise<T>) => withPolicy(policy, onOutput, options.onEvent, run);
     switch (operation) {
@@ -134,6 +135,23 @@ export async function runOperation(stack: Stack, operation: Operation, options: 
             onOutput(JSON.stringify(plainOutputs(outputs), null, 2) + "\n");
             return { output, outputs, changes: {} };
         }
+    }
+}
+
+/**
+ * The pack for STACK. Without the preflight (a plain `pulumi up`), config the pack cannot
+ * be configured from is left to the program, which refuses it before registering anything,
+ * with the same lines: the pack is not what should report bad config.
+ */
+async function packFor(stack: Stack, checked: CheckedStack | undefined): Promise<StackPolicy | undefined> {
+    try {
+        return await policyOptions(stack, checked?.promoted);
+    } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        // A missing pack is never the program's to report.
+        const badConfig = err instanceof ConfigError || (/^goship:/.test(message) && !/policy pack's dependencies are missing/.test(message));
+        if (checked === undefined && badConfig) return undefined;
+        throw err;
     }
 }
 
