@@ -5,7 +5,7 @@ import { checkStack, refuseStack } from "./stack/check";
 import { stackNamespace, stackPriorityClass } from "./stack/cluster";
 import { normalizeContextModes } from "./stack/context-modes";
 import { engineStackOutputs, promotionLine } from "./stack/promotion";
-import { registryAccess } from "./stack/registry-access";
+import { imageAccess, registryAccess } from "./stack/registry-access";
 import { releaseOutput } from "./stack/release-output";
 import { programConfigEntries, readSecrets } from "./stack/pulumi-config";
 import { buildRevision, sourceRevision } from "./stack/revision";
@@ -20,7 +20,7 @@ export = async () => {
     const projectDir = process.cwd();
     const render = renderModeFrom();
     const self = { organization: pulumi.getOrganization(), project: pulumi.getProject(), stack: pulumi.getStack() };
-    const check = await checkStack({ entries: programConfigEntries(), projectDir, render: render !== undefined, self, readStackOutputs: engineStackOutputs(), registryAccess });
+    const check = await checkStack({ entries: programConfigEntries(), projectDir, render: render !== undefined, self, readStackOutputs: engineStackOutputs(), registryAccess, imageAccess });
     if (!check.checked) return refuseStack(check.problems);
     const { config, promoted, current } = check.checked;
     // The digest moves, in the preview's own output, before any resource is shown.

@@ -67,8 +67,10 @@ export function promotedImage(name: string, src: PromoteSource, parent: pulumi.R
     // stack's repository. Kept concrete, the Deployment's diff and the policy pack see it.
     const copied = pulumi.runtime.isDryRun()
         ? pulumi.unsecret(
-              pulumi.all([expected, sourceRef, sourceLogin]).apply(async ([expectedRef, ref, fromLogin]) => {
-                  if (verify) await verified(name, ref, platforms, fromLogin, parent);
+              pulumi.all([expected, sourceRef, sourceLogin, targetLogin]).apply(async ([expectedRef, ref, fromLogin, toLogin]) => {
+                  // A source in the target's own registry (a rollback pin to an earlier copy) reads with its login.
+                  const sameRegistry = ref.split("/")[0] === expectedRef.split("/")[0];
+                  if (verify) await verified(name, ref, platforms, sameRegistry ? (toLogin ?? fromLogin) : fromLogin, parent);
                   return expectedRef;
               }),
           )

@@ -7,6 +7,8 @@ import { checkGoSources } from "./sources";
 import { RegistryLogin } from "../components/publish/registry-api";
 
 export type RegistryAccess = (host: string, login: RegistryLogin | undefined) => Promise<void>;
+/** Whether REF is in its registry with PLATFORMS (read with LOGIN); rejects with the reason. */
+export type ImageAccess = (ref: string, platforms: readonly string[], login: RegistryLogin | undefined) => Promise<void>;
 
 /**
  * A generic registry this stack pushes to (builds, or copies a promoted image into) must
@@ -24,6 +26,37 @@ async function registryProblems(config: StackConfig, entries: ConfigEntries, acc
     } catch (err) {
         return [`${CONFIG_NAMESPACE}:registry: ${(err as Error).message}`];
     }
+}
+
+/** The login a generic registry of this stack's gives, when REF lives in it. */
+function ownLogin(config: StackConfig, entries: ConfigEntries, host: string): RegistryLogin | undefined {
+    const registry = config.registry;
+    if (registry?.type !== "generic" || registry.server !== host || registry.username === undefined) return undefined;
+    const password = entries[`${CONFIG_NAMESPACE}:${REGISTRY_PASSWORD_KEY}`]?.value;
+    return password === undefined ? undefined : { username: registry.username, password };
+}
+
+/**
+ * Each promoted or pinned image is in its registry with every platform the service needs,
+ * checked before any resource is registered. The component checks it too (for direct
+ * users), but a failure inside a resource's inputs leaves the inline runner's preview
+ * waiting forever; refused here, it is a clean error naming the key. ECR images are left
+ * to the component: reading them needs the AWS token the program gets from its provider.
+ */
+async function deployedImageProblems(config: StackConfig, entries: ConfigEntries, promotions: Record<string, Promotion>, access: ImageAccess): Promise<string[]> {
+    const problems: string[] = [];
+    for (const [i, spec] of config.services.entries()) {
+        const ref = spec.image.source === "pinned" ? spec.image.ref : spec.image.source === "promote" ? promotions[spec.name]?.release.ref : undefined;
+        const host = ref?.split("/")[0];
+        if (ref === undefined || host === undefined || /\.dkr\.ecr\.[^.]+\.amazonaws\.com$/.test(host)) continue;
+        try {
+            await access(ref, spec.platforms, ownLogin(config, entries, host));
+        } catch (err) {
+            const key = serviceSettingKey(entries, i, spec.name, spec.image.source === "pinned" ? "image.ref" : "image.fromStack");
+            problems.push(`${key}: ${(err as Error).message}`);
+        }
+    }
+    return problems;
 }
 
 /**
@@ -45,6 +78,8 @@ export interface StackInput {
     readStackOutputs: ReadStackOutputs;
     /** Whether a generic registry lets the login in (GET /v2/); rejects with the reason. */
     registryAccess: RegistryAccess;
+    /** Whether a promoted or pinned image is in its registry; unchecked when absent (unit tests of other checks). */
+    imageAccess?: ImageAccess;
 }
 
 /** What the check found good, for the program to build from. */
@@ -82,6 +117,8 @@ export async function checkStack(input: StackInput): Promise<StackCheck> {
     if (problems.length > 0 || "problem" in kubeconfig) return { problems };
     const promotions = await resolvePromotions(config, input.self, input.readStackOutputs, (i, name, path) => serviceSettingKey(input.entries, i, name, path));
     if (promotions.problems.length > 0) return { problems: promotions.problems };
+    const images = input.imageAccess ? await deployedImageProblems(config, input.entries, promotions.promotions, input.imageAccess) : [];
+    if (images.length > 0) return { problems: images };
     const current = await ownReleases(input.self, input.readStackOutputs);
     return { problems: [], checked: { config, kubeconfig, promoted: promotions.promotions, current } };
 }

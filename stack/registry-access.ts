@@ -1,5 +1,5 @@
-import { checkRegistryAccess } from "../components/publish/registry-api";
-import { RegistryAccess } from "./check";
+import { checkRegistryAccess, verifyImage } from "../components/publish/registry-api";
+import { ImageAccess, RegistryAccess } from "./check";
 import { CONFIG_NAMESPACE, REGISTRY_PASSWORD_KEY } from "./config";
 
 /** The real check: GET /v2/ of the registry, with the stack's login when it has one. */
@@ -9,3 +9,8 @@ export const registryAccess: RegistryAccess = (host, login) =>
         loginHelp: `set ${CONFIG_NAMESPACE}:registry.username and the secret ${CONFIG_NAMESPACE}:${REGISTRY_PASSWORD_KEY} (pulumi config set --secret ${REGISTRY_PASSWORD_KEY} <password>)`,
         timeoutMs: 10000,
     });
+
+/** The real check of a promoted or pinned image: its index and every platform's manifest, hashed. */
+export const imageAccess: ImageAccess = async (ref, platforms, login) => {
+    await verifyImage(ref, { platforms, login, timeoutMs: 10000 });
+};
