@@ -478,6 +478,9 @@ test("6b. after dev's rollout, local-staging's preview is exactly the digest mov
     const report = await timed("6r. npm run preview:report of local-staging before the promotion", () => reportOf(["local-staging"]));
     assert.match(report.row("local-staging", "hello"), new RegExp(`⏩ promoted \`${shortDigestOf(firstRef)}\` → \`${dev.digest.slice(0, 15)}\` from \`dev\` \\(revision \`${dev.revision}\`\\)`));
     assert.match(report.row("local-staging", "hello"), /✅ upstream release: = organization\/goship\/dev /);
+    // Nothing in the change touches local-staging: its only change is the pending promotion.
+    assert.match(report.row("local-staging", "(stack)"), /✅ no changes expected: only the pending promotion of hello/);
+    assert.equal(report.code, 0, `no blocking problem:\n${report.comment}`);
     const lines: string[] = [];
     const log = (line: string) => (lines.push(line), console.log(`    | [promote] ${line}`));
     const toStaging = await timed("6b. npm run promote -- dev local-staging", () => promote("dev", "local-staging", { log }));

@@ -219,3 +219,17 @@ test("policy: policies that could not run at preview are listed, and block only 
     assert.equal(verdictOf([mandatory], { productionStacks: new Set(["dev"]) }).problems.length, 3);
     assert.equal(verdictOf([mandatory]).ok, true, "not a production stack: listed only");
 });
+
+test("a stack nothing touches may show its pending promotion (its upstream released since), and nothing else", () => {
+    const pending = analyseStack("local-staging", events("local-staging-promotion"), { mustNotChange: true });
+    assert.deepEqual(pending.gates, [{ name: "no changes expected", ok: true, detail: "only the pending promotion of hello (its upstream's release, not this change)" }]);
+    assert.ok(verdictOf([pending]).ok);
+    // A change besides the digest move (a replica count) is the pull request's, and refused.
+    const more = events("local-staging-promotion").map((e) => {
+        const m = e.resourcePreEvent?.metadata;
+        if (m?.type === "kubernetes:apps/v1:Deployment" && m.detailedDiff) m.detailedDiff["spec.replicas"] = { diffKind: "update" as never, inputDiff: false };
+        return e;
+    });
+    const refused = analyseStack("local-staging", more, { mustNotChange: true });
+    assert.deepEqual(refused.gates.map((g) => g.ok), [false]);
+});

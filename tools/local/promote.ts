@@ -14,22 +14,16 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseDocument } from "yaml";
-import { EngineEvent, OpType, PreviewResult, Stack } from "@pulumi/pulumi/automation";
+import { EngineEvent, PreviewResult, Stack } from "@pulumi/pulumi/automation";
 import { CONFIG_NAMESPACE, parseStackConfigEntries } from "../../stack/config";
 import { Release, releasesOf } from "../../stack/release";
 import { DigestMove, formatMove, qualifiedStackName, selfName } from "../../stack/promotion";
 import { stackIdentity } from "./preflight";
 import { outputValues } from "./outputs";
-import { openStack, repoRoot, runOperation } from "./stack";
+import { otherChanges, PlannedChange } from "./promotion-changes";
 
-/** A change the downstream preview shows, as the engine reported it. */
-export interface PlannedChange {
-    op: OpType;
-    type: string;
-    urn: string;
-    /** Property paths that differ (detailed diff keys, or top-level diffs). */
-    paths: string[];
-}
+export { otherChanges, PlannedChange };
+import { openStack, repoRoot, runOperation } from "./stack";
 
 /** A preview of STACK, resource by resource as the engine reports each step (property paths included). */
 export async function plannedChanges(stack: Stack): Promise<{ changes: PlannedChange[]; summary: PreviewResult["changeSummary"] }> {
@@ -40,24 +34,6 @@ export async function plannedChanges(stack: Stack): Promise<{ changes: PlannedCh
     };
     const preview = await stack.preview({ onEvent, diff: true, color: "never" });
     return { changes, summary: preview.changeSummary };
-}
-
-/** Resource types a promotion changes: the copy and tags, the Deployment's image. */
-const PROMOTION_TYPES = new Set(["docker-build:index:Index", "pulumi:providers:docker-build", "pulumi:pulumi:StackReference"]);
-
-/**
- * The changes in CHANGES that are not the promotion itself: anything but a copy/tag Index,
- * or a Deployment update touching more than its containers' image and the version label.
- */
-export function otherChanges(changes: PlannedChange[]): PlannedChange[] {
-    return changes.filter((c) => {
-        if (c.op === "same" || c.op === "read") return false;
-        if (PROMOTION_TYPES.has(c.type)) return false;
-        if (c.type === "kubernetes:apps/v1:Deployment" && c.op === "update") {
-            return !c.paths.every((p) => /^spec\.template\.spec\.containers\[\d+\]\.image$/.test(p) || /(^|\.)labels\.app\.kubernetes\.io\/version$/.test(p) || /labels\["app\.kubernetes\.io\/version"\]$/.test(p));
-        }
-        return true;
-    });
 }
 
 /** The digest moves from the upstream's releases to the downstream's, for SERVICES. */

@@ -7,6 +7,7 @@
 import { EngineEvent, StepEventMetadata } from "./events";
 import { Gate, ImageStatus, PolicyFinding, PropertyChange, ResourceChange, ServiceRow, StackReport } from "./model";
 import { Enforcement, policyResults } from "../local/policy-events";
+import { otherChanges } from "../local/promotion-changes";
 import { digestOfRef, lookup, shortDigest, showChange, UNKNOWN } from "./values";
 
 const SERVICE_TYPE = "goship:index:GoService";
@@ -194,6 +195,22 @@ function byService(findings: PolicyFinding[], service: string | undefined): Poli
     return findings.filter((f) => f.service === service);
 }
 
+/**
+ * A stack nothing in the change touches must not change. Its upstream may have released
+ * since its last promotion, though: a preview that is exactly that promotion (the digest
+ * move of promoted services, their copy and tags) is pending, not caused by the change.
+ */
+function noChangeGate(changes: ResourceChange[], services: ServiceRow[]): Gate {
+    const name = "no changes expected";
+    if (changes.length === 0) return { name, ok: true, detail: "nothing changes" };
+    const promoted = new Set(services.filter((s) => s.image.kind === "promoted").map((s) => s.service));
+    const planned = changes.map((c) => ({ op: c.op, type: c.type, urn: c.urn, paths: [...c.properties.map((p) => p.path), ...c.quieted] }));
+    if (promoted.size > 0 && changes.every((c) => c.service !== undefined && promoted.has(c.service)) && otherChanges(planned).length === 0) {
+        return { name, ok: true, detail: `only the pending promotion of ${[...promoted].sort().join(", ")} (its upstream's release, not this change)` };
+    }
+    return { name, ok: false, detail: `${changes.length} resource${changes.length === 1 ? "" : "s"} would change` };
+}
+
 /** STACK's preview, from its engine events. */
 export function analyseStack(stack: string, events: readonly EngineEvent[], options: AnalyseOptions = {}): StackReport {
     const steps = stepsOf(events);
@@ -251,9 +268,7 @@ export function analyseStack(stack: string, events: readonly EngineEvent[], opti
     const errors = diagnostics("error").filter((m) => !GENERIC_ERRORS.some((r) => r.test(m)));
     const packs = summary?.PolicyPacks ?? summary?.policyPacks ?? {};
     const mustNotChange = options.mustNotChange ?? false;
-    const gates: Gate[] = mustNotChange
-        ? [{ name: "no changes expected", ok: changes.length === 0, detail: changes.length === 0 ? "nothing changes" : `${changes.length} resource${changes.length === 1 ? "" : "s"} would change` }]
-        : [];
+    const gates: Gate[] = mustNotChange ? [noChangeGate(changes, services)] : [];
     return {
         stack,
         result: summary?.result === "succeeded" && errors.length === 0 ? "succeeded" : "failed",
