@@ -10,6 +10,14 @@ export type RegistryAccess = (host: string, login: RegistryLogin | undefined) =>
 /** Whether REF is in its registry with PLATFORMS (read with LOGIN); rejects with the reason. */
 export type ImageAccess = (ref: string, platforms: readonly string[], login: RegistryLogin | undefined) => Promise<void>;
 
+/** The login of the stack's generic registry, when it has one (username and the secret password). */
+function stackLogin(config: StackConfig, entries: ConfigEntries): RegistryLogin | undefined {
+    const registry = config.registry;
+    if (registry?.type !== "generic" || registry.username === undefined) return undefined;
+    const password = entries[`${CONFIG_NAMESPACE}:${REGISTRY_PASSWORD_KEY}`]?.value;
+    return password === undefined ? undefined : { username: registry.username, password };
+}
+
 /**
  * A generic registry this stack pushes to (builds, or copies a promoted image into) must
  * let its login in, checked before anything is built or copied: a missing or wrong login
@@ -18,23 +26,14 @@ export type ImageAccess = (ref: string, platforms: readonly string[], login: Reg
 async function registryProblems(config: StackConfig, entries: ConfigEntries, access: RegistryAccess): Promise<string[]> {
     const registry = config.registry;
     if (registry?.type !== "generic") return [];
-    const password = entries[`${CONFIG_NAMESPACE}:${REGISTRY_PASSWORD_KEY}`]?.value;
-    const login = registry.username !== undefined && password !== undefined ? { username: registry.username, password } : undefined;
     try {
-        await access(registry.server, login);
+        await access(registry.server, stackLogin(config, entries));
         return [];
     } catch (err) {
         return [`${CONFIG_NAMESPACE}:registry: ${(err as Error).message}`];
     }
 }
 
-/** The login a generic registry of this stack's gives, when REF lives in it. */
-function ownLogin(config: StackConfig, entries: ConfigEntries, host: string): RegistryLogin | undefined {
-    const registry = config.registry;
-    if (registry?.type !== "generic" || registry.server !== host || registry.username === undefined) return undefined;
-    const password = entries[`${CONFIG_NAMESPACE}:${REGISTRY_PASSWORD_KEY}`]?.value;
-    return password === undefined ? undefined : { username: registry.username, password };
-}
 
 /**
  * Each promoted or pinned image is in its registry with every platform the service needs,
@@ -50,7 +49,9 @@ async function deployedImageProblems(config: StackConfig, entries: ConfigEntries
         const host = ref?.split("/")[0];
         if (ref === undefined || host === undefined || /\.dkr\.ecr\.[^.]+\.amazonaws\.com$/.test(host)) continue;
         try {
-            await access(ref, spec.platforms, ownLogin(config, entries, host));
+            // An image in the stack's own registry (a rollback pin to its earlier copy) reads with its login.
+            const own = config.registry?.type === "generic" && config.registry.server === host;
+            await access(ref, spec.platforms, own ? stackLogin(config, entries) : undefined);
         } catch (err) {
             const key = serviceSettingKey(entries, i, spec.name, spec.image.source === "pinned" ? "image.ref" : "image.fromStack");
             problems.push(`${key}: ${(err as Error).message}`);

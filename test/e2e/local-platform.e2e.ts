@@ -21,6 +21,7 @@ import { docker, Kubectl, run } from "./support/commands";
 import * as zlib from "zlib";
 import { elfArchitecture, ImageConfig, Index, Login, Manifest, parseDigestRef, Registry } from "./support/registry";
 import { effectiveStackConfig } from "../harness/stack-files";
+import { reportRow } from "../harness/report-table";
 import { verifyImage } from "../../components/publish/registry-api";
 import { Release, releasesOf } from "../../stack/release";
 import { plannedChanges, promote, rollback } from "../../tools/local/promote";
@@ -345,11 +346,7 @@ async function reportOf(stacks: string[]): Promise<{ code: number; comment: stri
     const code = await previewReport(["--out", out, "--stacks", stacks.join(","), "--base", "HEAD"]);
     const comment = fs.readFileSync(path.join(out, "comment.md"), "utf8");
     assert.ok(comment.startsWith(REPORT_MARKER + "\n") && comment.length <= GITHUB_COMMENT_LIMIT, "the comment starts with the marker and fits GitHub's limit");
-    const row = (stack: string, service: string) => {
-        const line = comment.split("\n").find((l) => l.startsWith(`| \`${stack}\` | ${service} |`));
-        assert.ok(line, `no row for ${stack}/${service} in the report:\n${comment}`);
-        return line;
-    };
+    const row = (stack: string, service: string) => reportRow(comment, stack, service);
     return { code, comment, row };
 }
 

@@ -16,17 +16,12 @@ import { StackReport } from "../../tools/report/model";
 import { parseReportArgs } from "../../tools/report/preview-report";
 import { lookup, showChange } from "../../tools/report/values";
 import { verdictOf } from "../../tools/report/verdict";
+import { reportRow } from "../harness/report-table";
 
 const fixtures = path.resolve(__dirname, "..", "..", "..", "test", "unit", "fixtures", "report");
 const events = (name: string): EngineEvent[] => parseEventLines(fs.readFileSync(path.join(fixtures, `${name}.jsonl`), "utf8"));
 const DIGEST_OLD = "sha256:b41f9cf9db768ba28432e6972f15c63545e3dceccb3657640b9b623c7ee439e7";
 const DIGEST_NEW = "sha256:2f2ad16b768a2bda51f7d468bb1bbb4d89971135d2d07ee67e487f3df0ba84b3";
-
-function tableRow(markdown: string, stack: string, service: string): string {
-    const row = markdown.split("\n").find((l) => l.startsWith(`| \`${stack}\` | ${service} |`));
-    assert.ok(row, `no table row for ${stack}/${service} in:\n${markdown}`);
-    return row;
-}
 
 test("a one-line source change in dev: both platforms rebuilt, the Deployment updated, no context hash or build log", () => {
     const report = analyseStack("dev", events("dev-source-change"));
@@ -42,7 +37,7 @@ test("a one-line source change in dev: both platforms rebuilt, the Deployment up
     assert.ok(contextHash?.length >= 32, "the fixture's old context hash");
     assert.ok(!comment.includes(contextHash), "context hash printed");
     assert.ok(!/#\d+ \[|DONE \d|exporting to image/.test(comment), "build log in the comment");
-    assert.match(tableRow(comment, "dev", "hello"), /rebuilt \(source changed\): linux\/amd64, linux\/arm64 \| ~ Deployment goship-dev\/hello \|/);
+    assert.match(reportRow(comment, "dev", "hello"), /rebuilt \(source changed\): linux\/amd64, linux\/arm64 \| ~ Deployment goship-dev\/hello \|/);
     assert.ok(comment.includes("(known after up)"), "the new digest is unknown until up");
     assert.ok(!comment.includes("04da6b54-80e4-46f7-96ec-b56ff0331ba9"), "the engine's unknown sentinel leaked");
 });
@@ -54,7 +49,7 @@ test("a promotion at preview: the exact old → new digest, from which stack, an
     assert.deepEqual(hello.gates, [{ name: "upstream release", ok: true, detail: "= organization/goship/dev sha256:2f2ad16b" }]);
     assert.deepEqual(report.changes.map((c) => c.label), ["Deployment goship-local-staging/hello"], "the StackReference read is not a change");
     const { comment } = renderReport([report], verdictOf([report]));
-    assert.match(tableRow(comment, "local-staging", "hello"), /promoted `sha256:b41f9cf9` → `sha256:2f2ad16b` from `dev`/);
+    assert.match(reportRow(comment, "local-staging", "hello"), /promoted `sha256:b41f9cf9` → `sha256:2f2ad16b` from `dev`/);
     assert.ok(comment.includes(`hello@${DIGEST_NEW}`), "the full new reference in the details");
 });
 
@@ -116,7 +111,7 @@ test("a refused preview: the stack's row says why, and the merge is blocked", ()
     assert.equal(report.result, "failed");
     assert.deepEqual(report.errors, ["goship:overrides.hello.replicas: must be at least 1"]);
     const { comment } = renderReport([report], verdictOf([report]));
-    assert.match(tableRow(comment, "dev", "(stack)"), /preview failed\*\*: goship:overrides\.hello\.replicas: must be at least 1/);
+    assert.match(reportRow(comment, "dev", "(stack)"), /preview failed\*\*: goship:overrides\.hello\.replicas: must be at least 1/);
     assert.match(comment, /❌ 1 blocking problem/);
 });
 
@@ -198,8 +193,8 @@ test("policy: a production stack's mandatory violation is named in its row, its 
     const verdict = verdictOf([report], { productionStacks: new Set(["local-prod"]) });
     assert.deepEqual(verdict.problems, ["`local-prod`: policy `production-min-replicas` (hello) is violated"]);
     const { comment } = renderReport([report], verdict);
-    assert.match(tableRow(comment, "local-prod", "(stack)"), /preview failed\*\*: mandatory policy `production-min-replicas`/);
-    assert.match(tableRow(comment, "local-prod", "hello"), /\| ❌ 1 mandatory · \d+ passed \|/);
+    assert.match(reportRow(comment, "local-prod", "(stack)"), /preview failed\*\*: mandatory policy `production-min-replicas`/);
+    assert.match(reportRow(comment, "local-prod", "hello"), /\| ❌ 1 mandatory · \d+ passed \|/);
     assert.match(comment, /- ❌ `production-min-replicas` \(hello\), mandatory: hello-deployment: spec\.replicas 1; a production stack runs at least 2/);
     assert.match(comment, /`spec\.replicas` \| `3` \| `1` \|/);
 });
@@ -212,7 +207,7 @@ test("policy: policies that could not run at preview are listed, and block only 
     assert.match(advisory.services[0].couldNotRun[0].message, /can't be known during preview/);
     assert.ok(verdictOf([advisory], { productionStacks: new Set(["dev"]) }).ok, "advisory: listed, not blocking");
     const { comment } = renderReport([advisory], verdictOf([advisory]));
-    assert.match(tableRow(comment, "dev", "hello"), /⏸ 3 could not run · \d+ passed/);
+    assert.match(reportRow(comment, "dev", "hello"), /⏸ 3 could not run · \d+ passed/);
     assert.match(comment, /⏸ `image-pinned-by-digest` \(hello\), advisory, could not run at preview: string value at \.spec\.template\.spec\.containers\.0\.image can't be known during preview/);
     // The same preview in a production stack whose policies are mandatory blocks the merge.
     const mandatory = analyseStack("dev", recorded, { enforcement: "mandatory" });

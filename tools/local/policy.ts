@@ -9,7 +9,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
-import { CONFIG_NAMESPACE, parseStackConfigEntries, PolicySettings, serviceSettingKey, StackConfig } from "../../stack/config";
+import { CONFIG_NAMESPACE, ConfigError, parseStackConfigEntries, PolicySettings, serviceSettingKey, StackConfig } from "../../stack/config";
 import { Promotion, resolvePromotions } from "../../stack/promotion";
 import { RENDER_IMAGE_REGISTRY, renderModeFrom } from "../../stack/target";
 import { RegistryConfig } from "../../components/publish/registry";
@@ -82,7 +82,7 @@ export async function policyOptions(stack: Stack, promoted?: Record<string, Prom
     let promotions = promoted ?? {};
     if (!render && promoted === undefined) {
         const resolved = await resolvePromotions(config, await stackIdentity(stack), cliStackOutputs(stack), (i, name, p) => serviceSettingKey(entries, i, name, p));
-        if (resolved.problems.length > 0) throw new Error(resolved.problems.join("\n"));
+        if (resolved.problems.length > 0) throw new ConfigError(resolved.problems);
         promotions = resolved.promotions;
     }
     const packConfig = policyPackConfig(config, render ? {} : expectedDigests(promotions), render);

@@ -147,10 +147,8 @@ async function packFor(stack: Stack, checked: CheckedStack | undefined): Promise
     try {
         return await policyOptions(stack, checked?.promoted);
     } catch (err) {
-        const message = err instanceof Error ? err.message : String(err);
-        // A missing pack is never the program's to report.
-        const badConfig = err instanceof ConfigError || (/^goship:/.test(message) && !/policy pack's dependencies are missing/.test(message));
-        if (checked === undefined && badConfig) return undefined;
+        // Bad config and unreadable promotion sources are ConfigErrors; a missing pack is not.
+        if (checked === undefined && err instanceof ConfigError) return undefined;
         throw err;
     }
 }

@@ -83,8 +83,3 @@ export interface StackReport {
     mustNotChange: boolean;
     gates: Gate[];
 }
-
-/** Whether a stack report holds any change. */
-export function hasChanges(r: StackReport): boolean {
-    return r.changes.length > 0;
-}

@@ -5,6 +5,7 @@
  * unknown until `up` said so, long values cut to a fixed length so the report stays small
  * and deterministic.
  */
+import { digestOf } from "../../components/build/image-reference";
 
 /** The key Pulumi marks a secret value with in serialized properties. */
 const SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d";
@@ -76,8 +77,7 @@ export function showChange(before: Lookup, after: Lookup): { old: string; new: s
 export function digestOfRef(ref: unknown): string | undefined {
     if (typeof ref !== "string") return undefined;
     if (ref.includes(UNKNOWN)) return "(known after up)";
-    const m = /@(sha256:[0-9a-f]{64})$/.exec(ref);
-    return m ? m[1] : undefined;
+    return digestOf(ref) || undefined;
 }
 
 /** `sha256:b41f9cf9db76…` → `sha256:b41f9cf9` for table cells. */
