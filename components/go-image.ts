@@ -1,11 +1,19 @@
+import * as fs from "fs";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as dockerbuild from "@pulumi/docker-build";
 import { z } from "zod";
 import { parseArguments } from "./arguments";
-import { goImageSettingsSchema } from "./build/args";
+import { buildSecretsField, goImageSettingsSchema } from "./build/args";
+import { CA_CONTEXT, CA_FILE, NETRC_SECRET } from "./build/build-stage";
+import { caCertificatesPath, readCaCertificates } from "./build/ca-certificates";
 import { renderDockerfile } from "./build/dockerfile";
+import { renderContextIgnore, UserIgnoreFile } from "./build/dockerignore";
+import { writeGeneratedFiles } from "./build/generated-files";
 import { digestOf } from "./build/image-reference";
-import { Platform, platformOs, platformSlug } from "./build/platforms";
+import { crlfFiles, crlfWarning } from "./build/line-endings";
+import { moduleLayout } from "./build/module-layout";
+import { NodeOs, Platform, platformOs, platformSlug } from "./build/platforms";
 import { RegistryCredentials } from "./publish/registry";
 import { cacheTag, platformTag, recipeHash, releaseTag, stackTag } from "./publish/tags";
 
@@ -18,6 +26,8 @@ const goImageSchema = goImageSettingsSchema.omit({ tags: true }).extend({
         .never({ message: "goship derives the tags (rel-<revision>-<recipe>, plat-…, stack-<stack>); set revision and stack instead" })
         .optional(),
     stack: z.string().min(1, "is empty; give the stack's name, e.g. staging").optional(),
+    buildSecrets: buildSecretsField(z.custom<unknown>(() => true)),
+    netrc: z.custom<unknown>(() => true).optional(),
 });
 
 /** GoImage's arguments: the build settings (documented with their defaults in build/args.ts) and where to push. */
@@ -41,6 +51,17 @@ export interface GoImageArgs extends Omit<z.input<typeof goImageSettingsSchema>,
     repository: pulumi.Input<string>;
     /** Registry login; its password must be a secret. @default none (anonymous registry) */
     credentials?: RegistryCredentials;
+    /**
+     * Build secrets (env var name → value), mounted into the build stage's go commands as
+     * BuildKit secrets: never in a layer, the build metadata, the cache or the state in
+     * plain text (each value is made a Pulumi secret). @default none
+     */
+    buildSecrets?: Record<string, pulumi.Input<string>>;
+    /**
+     * A .netrc for private modules (module proxies and git over HTTPS), mounted as a
+     * BuildKit secret at /root/.netrc for the go commands; made a Pulumi secret. @default none
+     */
+    netrc?: pulumi.Input<string>;
 }
 
 /**
@@ -77,8 +98,8 @@ export class GoImage extends pulumi.ComponentResource {
 
     constructor(name: string, args: GoImageArgs, opts?: pulumi.ComponentResourceOptions) {
         super("goship:index:GoImage", name, {}, opts);
-        const { repository: repositoryInput, credentials, ...settings } = args;
-        const s = parseArguments(goImageSchema, settings, this, name);
+        const { repository: repositoryInput, credentials, buildSecrets = {}, netrc, ...settings } = args;
+        const s = parseArguments(goImageSchema, { ...settings, buildSecrets, netrc }, this, name);
         const { platforms, push } = s;
         const cache = push && (s.cache ?? true);
         const repository = pulumi.output(repositoryInput);
@@ -95,15 +116,60 @@ export class GoImage extends pulumi.ComponentResource {
             buildArgs.SOURCE_DATE_EPOCH = s.sourceDateEpoch;
         }
         const binaryName = s.binaryName ?? name;
-        this.dockerfiles = Object.fromEntries(
-            platforms.map((platform) => [platform, renderDockerfile({ ...s.dockerfile, os: platformOs(platform), binaryName, main: s.main })]),
-        );
+
+        // The context policy: only the module and its local dependencies, minus what never
+        // changes the binary (components/build/dockerignore.ts), written beside the Dockerfile.
+        const layout = moduleLayout(s.context, s.module);
+        if (layout.outside.length > 0) {
+            const what = layout.outside.map((o) => `${o.dir} (from ${o.from})`).join(", ");
+            throw new pulumi.ResourceError(`${name}.context: ${what} is outside the build context ${s.context}; set context to a directory holding the module and its local dependencies (e.g. the repository root) and module to the module's place in it`, this, true);
+        }
+        const userIgnores: UserIgnoreFile[] = [...new Set([".", s.module])]
+            .filter((dir) => fs.existsSync(path.join(s.context, dir, ".dockerignore")))
+            .map((dir) => ({ dir, content: fs.readFileSync(path.join(s.context, dir, ".dockerignore"), "utf8") }));
+        const contextIgnore = renderContextIgnore({ includeDirs: layout.includeDirs, includeFiles: layout.includeFiles, userIgnores });
+        const crlf = crlfFiles(s.context, layout.includeDirs);
+        if (crlf.length > 0) pulumi.log.warn(crlfWarning(name, crlf), this);
+
+        const caPem = s.caCertificates ? readCaCertificates(caCertificatesPath(s.caCertificates.file, process.cwd())) : undefined;
+        const dockerfileFor = (os: NodeOs) =>
+            renderDockerfile({
+                ...s.dockerfile,
+                os,
+                binaryName,
+                main: s.main,
+                moduleDir: s.module,
+                go: s.go,
+                buildArgs: Object.keys(s.buildArgs).sort(),
+                buildSecrets: Object.keys(buildSecrets).sort(),
+                netrc: netrc !== undefined,
+                caCertificates: s.caCertificates ? { runtime: s.caCertificates.runtime } : undefined,
+                assets: s.assets,
+            });
+        const oses = [...new Set(platforms.map(platformOs))];
+        const generated: Record<string, string> = {};
+        for (const os of oses) {
+            generated[`${os}.Dockerfile`] = dockerfileFor(os);
+            // BuildKit and docker-build's context hash both prefer <Dockerfile>.dockerignore.
+            generated[`${os}.Dockerfile.dockerignore`] = contextIgnore;
+        }
+        if (caPem) generated[`ca/${CA_FILE}`] = caPem;
+        // Per stack: two stacks' previews may run at once, each with its own settings.
+        const buildDir = path.join(s.generatedDir ?? path.join(process.env.GOSHIP_BUILD_DIR ?? ".goship/build", pulumi.getStack()), name);
+        const files = writeGeneratedFiles(buildDir, generated);
+        this.dockerfiles = Object.fromEntries(platforms.map((platform) => [platform, generated[`${platformOs(platform)}.Dockerfile`]]));
         // Everything besides the source that decides the bytes (no credentials: a new ECR
-        // token must not look like a new recipe).
-        this.recipe = recipeHash({ platforms, dockerfiles: this.dockerfiles, buildArgs, context: s.context });
+        // token must not look like a new recipe; no secrets).
+        const inputs: Record<string, string> = { contextPolicy: contextIgnore, module: s.module };
+        if (caPem && s.caCertificates?.runtime) inputs.runtimeCaCertificates = caPem;
+        this.recipe = recipeHash({ platforms, dockerfiles: this.dockerfiles, buildArgs, context: s.context, inputs });
         this.releaseTag = releaseTag(s.revision, this.recipe);
         this.stackTag = s.stack !== undefined ? stackTag(s.stack) : undefined;
         this.platformTags = Object.fromEntries(platforms.map((platform) => [platform, platformTag(s.revision, this.recipe, platform)]));
+
+        const secrets: Record<string, pulumi.Input<string>> = Object.fromEntries(Object.entries(buildSecrets).map(([id, value]) => [id, pulumi.secret(value)]));
+        if (netrc !== undefined) secrets[NETRC_SECRET] = pulumi.secret(netrc);
+        const namedContexts = caPem ? { [CA_CONTEXT]: { location: path.join(buildDir, "ca") } } : undefined;
 
         const images = platforms.map((platform) => {
             const slug = platformSlug(platform);
@@ -111,8 +177,9 @@ export class GoImage extends pulumi.ComponentResource {
             return new dockerbuild.Image(
                 `${name}-${slug}`,
                 {
-                    context: { location: s.context },
-                    dockerfile: { inline: this.dockerfiles[platform] },
+                    context: { location: s.context, named: namedContexts },
+                    dockerfile: { location: files[`${platformOs(platform)}.Dockerfile`] },
+                    secrets: Object.keys(secrets).length > 0 ? secrets : undefined,
                     platforms: [platform],
                     buildArgs,
                     // Per-platform images are tagged too, so registries that expire untagged

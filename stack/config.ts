@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { problemsOf } from "../components/arguments";
-import { buildArgsField, builderImageField, mainField, platformsField, runtimeField, versionVariableField, windowsImageField } from "../components/build/args";
+import { assetsField, buildArgsField, buildSecretsField, builderImageField, caCertificatesField, mainField, platformsField, runtimeField, versionVariableField, windowsImageField } from "../components/build/args";
+import { goBuildSettingsSchema } from "../components/build/go-settings";
 import { isPinnedByDigest } from "../components/build/image-reference";
 import { NodeOs, Platform, platformOs } from "../components/build/platforms";
 import { checkDeploymentSettings, deploymentSettingsShape, secretEnvField } from "../components/deploy/args";
@@ -48,6 +49,9 @@ export function nodeOsOf(platforms: readonly Platform[]): NodeOs {
     return platforms.some((p) => platformOs(p) === "linux") ? "linux" : "windows";
 }
 
+/** The name of a secret stack config key (pulumi config set --secret KEY VALUE). */
+const secretKeyName = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, "must be the name of a secret stack config key, e.g. apiToken");
+
 /** One service: what it is (module, main, platforms, image source, base images) and how it runs (GoDeployment's settings). */
 export const serviceSchema = z
     .strictObject({
@@ -58,17 +62,48 @@ export const serviceSchema = z
         image: imageSource,
         base: z.strictObject({ builder: builderImageField, runtime: runtimeField, windows: windowsImageField }).prefault({}),
         versionVariable: versionVariableField,
+        context: z
+            .string()
+            .min(1)
+            .optional()
+            .describe("build context above the module (relative to the project), for a monorepo: replace ../lib and go.work work; only the module and its local dependencies are sent. Default: path"),
+        assets: assetsField.describe("directories of the module copied to /app/<dir> (the working directory, env GOSHIP_ASSETS_DIR), readable by the non-root user"),
+        go: goBuildSettingsSchema.prefault({}).describe("Go settings of the build: proxy, sumDb, noSumDb, private, noProxy, flags, ldflags, tags; cgo stays off"),
         buildArgs: buildArgsField,
-        secretEnv: secretEnvField(z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, "must be the name of a secret stack config key, e.g. apiToken")).describe(
+        buildSecrets: buildSecretsField(secretKeyName).describe("env var → secret config key: a BuildKit secret mounted into the go commands as that env var, never in a layer"),
+        moduleCredentials: z
+            .array(
+                z.strictObject({
+                    machine: z.string().regex(/^[A-Za-z0-9.-]+(:[0-9]{1,5})?$/, "must be a host name such as goproxy.example.com (what the module proxy or git URL names)"),
+                    login: z.string().min(1).regex(/^\S+$/, "must not contain spaces"),
+                    passwordKey: secretKeyName,
+                }),
+            )
+            .min(1, "list at least one machine, or remove the key")
+            .optional()
+            .describe("logins for private modules (module proxy or git over HTTPS): a .netrc mounted as a BuildKit secret; passwordKey names a secret config key"),
+        secretEnv: secretEnvField(secretKeyName).describe(
             "env var → secret config key (pulumi config set --secret KEY VALUE); delivered via a Secret and secretKeyRef",
         ),
         ...deploymentSettingsShape,
     })
     .superRefine((s, ctx) => {
-        for (const [name, key] of Object.entries(s.secretEnv)) {
-            if ((CONFIG_KEYS as readonly string[]).includes(key) || key === REGISTRY_PASSWORD_KEY) {
-                ctx.addIssue({ code: "custom", path: ["secretEnv", name], message: `"${key}" is one of goship's own config keys; store the value under a key of its own` });
+        const own = (key: string) => (CONFIG_KEYS as readonly string[]).includes(key) || key === REGISTRY_PASSWORD_KEY;
+        for (const [field, keys] of [
+            ["secretEnv", s.secretEnv],
+            ["buildSecrets", s.buildSecrets],
+        ] as const) {
+            for (const [name, key] of Object.entries(keys)) {
+                if (own(key)) ctx.addIssue({ code: "custom", path: [field, name], message: `"${key}" is one of goship's own config keys; store the value under a key of its own` });
             }
+        }
+        (s.moduleCredentials ?? []).forEach((c, i) => {
+            if (own(c.passwordKey)) {
+                ctx.addIssue({ code: "custom", path: ["moduleCredentials", i, "passwordKey"], message: `"${c.passwordKey}" is one of goship's own config keys (the push password is never reused for modules); store the module password under a key of its own` });
+            }
+        });
+        if (s.go.ldflags && s.versionVariable in s.go.ldflags) {
+            ctx.addIssue({ code: "custom", path: ["go", "ldflags", s.versionVariable], message: `goship sets ${s.versionVariable} itself (the version, from the source revision); remove it, or change versionVariable` });
         }
         const os = nodeOsOf(s.platforms);
         checkDeploymentSettings(s, os, ctx);
@@ -103,6 +138,9 @@ export const buildSchema = z
         builder: z.string().min(1).optional().describe("buildx builder name; the buildx store's current builder when unset"),
         cache: z.boolean().default(true).describe("registry build cache per platform"),
         sourceUrl: z.string().url().optional().describe("org.opencontainers.image.source label"),
+        caCertificates: caCertificatesField
+            .optional()
+            .describe('extra CA certificates the builds trust (file: "system" or a PEM path; runtime: also in the final Linux image), e.g. behind a TLS-inspecting proxy'),
     })
     .default({ cache: true });
 
@@ -254,7 +292,9 @@ export interface RequiredSecret {
 export function requiredSecrets(config: StackConfig): RequiredSecret[] {
     const registry = config.registry?.type === "generic" && config.registry.username !== undefined ? [{ key: REGISTRY_PASSWORD_KEY, where: "registry.username" }] : [];
     const env = config.services.flatMap((s, i) => Object.entries(s.secretEnv).map(([name, key]) => ({ key, where: `services[${i}].secretEnv.${name}` })));
-    return [...registry, ...env];
+    const build = config.services.flatMap((s, i) => Object.entries(s.buildSecrets).map(([name, key]) => ({ key, where: `services[${i}].buildSecrets.${name}` })));
+    const modules = config.services.flatMap((s, i) => (s.moduleCredentials ?? []).map((c, j) => ({ key: c.passwordKey, where: `services[${i}].moduleCredentials[${j}].passwordKey` })));
+    return [...registry, ...env, ...build, ...modules];
 }
 
 /** The error line for a required secret that is missing (or, with `problem`, stored wrongly). */
@@ -303,8 +343,10 @@ export function unknownKeyProblems(entries: ConfigEntries): string[] {
 
 function secretKeysNamedBy(services: unknown): string[] {
     if (!Array.isArray(services)) return [];
+    const values = (o: unknown) => (o !== null && typeof o === "object" ? Object.values(o).filter((v): v is string => typeof v === "string") : []);
     return services.flatMap((s: unknown) => {
-        const env = (s as { secretEnv?: unknown } | null)?.secretEnv;
-        return env !== null && typeof env === "object" ? Object.values(env).filter((v): v is string => typeof v === "string") : [];
+        const service = s as { secretEnv?: unknown; buildSecrets?: unknown; moduleCredentials?: unknown } | null;
+        const credentials = Array.isArray(service?.moduleCredentials) ? service.moduleCredentials.map((c: unknown) => (c as { passwordKey?: unknown } | null)?.passwordKey).filter((v): v is string => typeof v === "string") : [];
+        return [...values(service?.secretEnv), ...values(service?.buildSecrets), ...credentials];
     });
 }

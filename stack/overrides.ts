@@ -19,7 +19,7 @@
  */
 
 /** Keys that make up a service's identity; only Pulumi.yaml sets them. */
-export const IDENTITY_KEYS = ["name", "path", "main", "port", "probes", "platforms", "base", "versionVariable", "buildArgs"] as const;
+export const IDENTITY_KEYS = ["name", "path", "main", "port", "probes", "platforms", "base", "versionVariable", "buildArgs", "context", "assets", "go", "buildSecrets", "moduleCredentials"] as const;
 
 /** Keys an override replaces whole instead of merging into. */
 const REPLACED_KEYS = new Set(["image"]);

@@ -24,17 +24,20 @@ function git(cwd: string, args: string[]): string {
 }
 
 /**
- * The revision of one directory. It is the last commit that touched that directory, not
- * HEAD, so a commit elsewhere in the repository changes neither the tag nor the image.
- * Returns undefined outside a git work tree.
+ * The revision of a service's sources: DIR (the module) and, for a monorepo build, the
+ * other PATHS its build context sends (local dependencies, go.work). It is the last commit
+ * that touched any of them, not HEAD, so a commit elsewhere in the repository changes
+ * neither the tag nor the image. Returns undefined outside a git work tree.
  */
-export function sourceRevision(dir: string): SourceRevision | undefined {
+export function sourceRevision(dir: string, paths: string[] = []): SourceRevision | undefined {
+    // Relative pathspecs: the module may be reached through a symlink git does not know.
+    const spec = [...new Set([".", ...paths.map((p) => path.relative(dir, path.resolve(dir, p)) || ".")])];
     try {
-        const line = git(dir, ["log", "-1", "--format=%h %ct", "--abbrev=12", "--", "."]);
+        const line = git(dir, ["log", "-1", "--format=%h %ct", "--abbrev=12", "--", ...spec]);
         if (line === "") return undefined;
         const [commit, commitTime] = line.split(" ");
-        const dirty = git(dir, ["status", "--porcelain", "--untracked-files=normal", "--", "."]) !== "";
-        return { revision: dirty ? `${commit}-dirty-${editsHash(dir)}` : commit, commitTime };
+        const dirty = git(dir, ["status", "--porcelain", "--untracked-files=normal", "--", ...spec]) !== "";
+        return { revision: dirty ? `${commit}-dirty-${editsHash(dir, spec)}` : commit, commitTime };
     } catch {
         return undefined;
     }
@@ -46,9 +49,9 @@ export function sourceRevision(dir: string): SourceRevision | undefined {
  * rebuild whose tags are unchanged leaves docker-build's preview with no image reference
  * for the index (`refs[0] value {<nil>} … invalid reference format`).
  */
-function editsHash(dir: string): string {
-    const hash = createHash("sha256").update(git(dir, ["diff", "HEAD", "--binary", "--", "."]));
-    const untracked = git(dir, ["ls-files", "--others", "--exclude-standard", "-z", "--", "."]).split("\0").filter(Boolean).sort();
+function editsHash(dir: string, spec: string[]): string {
+    const hash = createHash("sha256").update(git(dir, ["diff", "HEAD", "--binary", "--", ...spec]));
+    const untracked = git(dir, ["ls-files", "--others", "--exclude-standard", "-z", "--", ...spec]).split("\0").filter(Boolean).sort();
     for (const file of untracked) hash.update(`\0${file}\0`).update(fs.readFileSync(path.join(dir, file)));
     return hash.digest("hex").slice(0, 8);
 }

@@ -1,4 +1,3 @@
-import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { GoServiceArgs, PromoteSource } from "../components";
 import { digestOf } from "../components/build/image-reference";
@@ -6,6 +5,7 @@ import { RECIPE_HASH_LENGTH, releaseTag, stackTag } from "../components/publish/
 import { RegistryConfig, RegistryCredentials } from "../components/publish/registry";
 import { BuildConfig, nodeOsOf, REGISTRY_PASSWORD_KEY, ServiceSpec } from "./config";
 import { buildRevision, SourceRevision } from "./revision";
+import { buildPlace } from "./sources";
 import { ImageChoice } from "./target";
 
 /** What the program knows beyond one service's config. */
@@ -46,6 +46,12 @@ function promoteSource(spec: ServiceSpec, image: Extract<ImageChoice, { type: "d
         // upstream's), then this stack's moving tag (components/publish/tags.ts).
         tags: [releaseTag(image.revision ?? "unknown", digestHex.slice(0, RECIPE_HASH_LENGTH)), stackTag(ctx.stack)],
     };
+}
+
+/** A .netrc with one line per module login, the passwords read from their secret config keys. */
+function netrcOf(credentials: NonNullable<ServiceSpec["moduleCredentials"]>, ctx: StackContext): pulumi.Output<string> {
+    const lines = credentials.map((c) => pulumi.interpolate`machine ${c.machine} login ${c.login} password ${ctx.secret(c.passwordKey)}\n`);
+    return pulumi.secret(pulumi.all(lines).apply((l) => l.join("")));
 }
 
 /** Maps one validated service spec, and where its image comes from, onto the GoService component's arguments. */
@@ -89,8 +95,11 @@ export function goServiceArgs(spec: ServiceSpec, image: ImageChoice, ctx: StackC
             stackTag: ctx.stack,
             image: {
                 // Relative, so the image inputs are the same in every clone of the repository.
-                context: path.relative(ctx.projectDir, path.resolve(ctx.projectDir, spec.path)) || ".",
+                ...buildPlace(spec, ctx.projectDir),
                 main: spec.main,
+                assets: spec.assets,
+                go: spec.go,
+                caCertificates: ctx.build.caCertificates,
                 binaryName: spec.name,
                 platforms: spec.platforms,
                 // Tags: rel-<revision>-<recipe> on the index, plat-… on each platform image,
@@ -98,6 +107,8 @@ export function goServiceArgs(spec: ServiceSpec, image: ImageChoice, ctx: StackC
                 stack: ctx.stack,
                 cache: ctx.build.cache,
                 buildArgs: spec.buildArgs,
+                buildSecrets: Object.fromEntries(Object.entries(spec.buildSecrets).map(([name, key]) => [name, ctx.secret(key)])),
+                netrc: spec.moduleCredentials ? netrcOf(spec.moduleCredentials, ctx) : undefined,
                 version: revision ?? "dev",
                 revision: revision ?? "unknown",
                 sourceUrl: ctx.build.sourceUrl,

@@ -93,6 +93,8 @@ export interface Recipe {
     buildArgs: Readonly<Record<string, string>>;
     /** The build context's location (relative in the goship program, so the same in every clone). @default none */
     context?: string;
+    /** Other text that decides the bytes: the context policy, the module's place in the context, a CA bundle the image carries. @default none */
+    inputs?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -108,6 +110,11 @@ export function recipeHash(recipe: Recipe): string {
             .sort()
             .map((k) => [k, recipe.buildArgs[k]]),
         context: recipe.context ?? "",
+        ...(recipe.inputs && Object.keys(recipe.inputs).length > 0
+            ? { inputs: Object.keys(recipe.inputs)
+                  .sort()
+                  .map((k) => [k, sha256Hex(recipe.inputs![k])]) }
+            : {}),
     });
     return sha256Hex(canonical).slice(0, RECIPE_HASH_LENGTH);
 }

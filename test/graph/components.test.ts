@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { GoDeployment, GoImage, GoService } from "../../components";
-import { one, ofType, runComponents } from "../harness/program";
+import { one, ofType, runComponents, dockerfileOf } from "../harness/program";
 
 /**
  * The components used directly from code, exactly as README "Components" shows them: no
@@ -39,8 +39,8 @@ test("README's GoService example: a digest-pinned image in the registry and a De
     childTags.forEach((tag, i) => assert.match(tag, new RegExp(`^registry\\.example:5000/team/hello:plat-3f2a9c1d7e4b-[0-9a-f]{8}-linux-${["amd64", "arm64"][i]}$`)));
     for (const image of images) {
         assert.equal(image.inputs.context.location, "app");
-        assert.match(image.inputs.dockerfile.inline, /^FROM --platform=\$BUILDPLATFORM golang:1\.26-bookworm AS build$/m, "the default builder image");
-        assert.match(image.inputs.dockerfile.inline, /-o \/out\/hello \.\/cmd\/hello$/m);
+        assert.match(dockerfileOf(image.inputs), /^FROM --platform=\$BUILDPLATFORM golang:1\.26-bookworm AS build$/m, "the default builder image");
+        assert.match(dockerfileOf(image.inputs), /-o \/out\/hello \.\/cmd\/hello$/m);
         assert.equal(image.inputs.buildArgs.VERSION, "dev", "the default version");
     }
     const indexTags = ofType(run.resources, "docker-build:index:Index").map((i) => i.inputs.tag);

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { zoneFile } from "../../components/deploy/zoneinfo";
-import { one, ofType, runStack, RunResult, secretValue } from "../harness/program";
+import { one, ofType, runStack, RunResult, secretValue, dockerfileOf } from "../harness/program";
 
 /** The dev stack: local registry, BuildKit builder "goship", kwok cluster. */
 let dev: RunResult;
@@ -33,7 +33,7 @@ test("components carry goship type tokens and every child is parented to its com
     }
 });
 
-test("one Image per platform, each cross-compiled from an inline Dockerfile on the local base images", () => {
+test("one Image per platform, each cross-compiled from a generated Dockerfile on the local base images", () => {
     const images = ofType(dev.resources, "docker-build:index:Image");
     assert.deepEqual(images.map((i) => i.name).sort(), ["hello-linux-amd64", "hello-linux-arm64"]);
     for (const image of images) {
@@ -42,7 +42,7 @@ test("one Image per platform, each cross-compiled from an inline Dockerfile on t
         assert.equal(image.inputs.push, true);
         assert.equal(image.inputs.context.location, "app", "context must be relative so every clone has the same inputs");
         assert.deepEqual(image.inputs.builder, { name: "goship" });
-        const dockerfile: string = image.inputs.dockerfile.inline;
+        const dockerfile: string = dockerfileOf(image.inputs);
         assert.match(dockerfile, /^FROM --platform=\$BUILDPLATFORM 127\.0\.0\.1:5000\/goship-base\/golang:1\.26 AS build$/m);
         assert.match(dockerfile, /^FROM scratch$/m);
         assert.match(dockerfile, /-o \/out\/hello \.\/cmd\/hello$/m);

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { isMutableTag } from "../../components/publish/tags";
-import { DEV_HELLO_DIGEST, DEV_HELLO_REF, FAKE_ACCOUNT_REGISTRY, STAGING_HELLO_REF, one, ofType, runStack, RunResult, secretValue } from "../harness/program";
+import { DEV_HELLO_DIGEST, DEV_HELLO_REF, FAKE_ACCOUNT_REGISTRY, STAGING_HELLO_REF, one, ofType, runStack, RunResult, secretValue, dockerfileOf } from "../harness/program";
 
 let staging: RunResult;
 /** Staging as a stack that builds into ECR itself (image: {source: build}): the ECR build path. */
@@ -53,7 +53,7 @@ test("staging (building): images push to ECR with the authorization token's cred
     for (const image of images) {
         assert.deepEqual(secretValue(image.inputs.registries), [{ address: FAKE_ACCOUNT_REGISTRY, username: "AWS", password: "ecr-token-secret" }]);
         assert.ok(image.inputs.tags[0].startsWith(`${FAKE_ACCOUNT_REGISTRY}/goship/hello:`));
-        assert.match(image.inputs.dockerfile.inline, /^FROM --platform=\$BUILDPLATFORM 127\.0\.0\.1:5000\/goship-base\/golang:1\.26 AS build$/m, "the builder image Pulumi.yaml names for every stack");
+        assert.match(dockerfileOf(image.inputs), /^FROM --platform=\$BUILDPLATFORM 127\.0\.0\.1:5000\/goship-base\/golang:1\.26 AS build$/m, "the builder image Pulumi.yaml names for every stack");
     }
     for (const index of ofType(stagingBuild.resources, "docker-build:index:Index")) {
         assert.deepEqual(secretValue(index.inputs.registry), { address: FAKE_ACCOUNT_REGISTRY, username: "AWS", password: "ecr-token-secret" });

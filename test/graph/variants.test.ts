@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { one, ofType, runStack, secretValue } from "../harness/program";
+import { one, ofType, runStack, secretValue, dockerfileOf } from "../harness/program";
 
 type Service = Record<string, unknown>;
 
@@ -65,8 +65,8 @@ test("Windows only: a nanoserver image and Windows pods with the build selector 
     const [image] = ofType(run.resources, "docker-build:index:Image");
     assert.equal(image.name, "hello-windows-amd64");
     assert.deepEqual(image.inputs.platforms, ["windows/amd64"]);
-    assert.match(image.inputs.dockerfile.inline, /^FROM mcr\.microsoft\.com\/windows\/nanoserver:ltsc2022$/m);
-    assert.match(image.inputs.dockerfile.inline, /-o \/out\/hello\.exe/);
+    assert.match(dockerfileOf(image.inputs), /^FROM mcr\.microsoft\.com\/windows\/nanoserver:ltsc2022$/m);
+    assert.match(dockerfileOf(image.inputs), /-o \/out\/hello\.exe/);
     const pod = podOf(run.resources);
     assert.deepEqual(pod.nodeSelector, { "kubernetes.io/os": "windows", "node.kubernetes.io/windows-build": "10.0.20348" });
     assert.deepEqual(pod.tolerations, [{ key: "os", operator: "Equal", value: "windows", effect: "NoSchedule" }]);
@@ -87,7 +87,7 @@ test("Linux and Windows in one GoImage: separate builds joined into one index", 
     assert.deepEqual(images.map((i) => i.name).sort(), ["hello-linux-amd64", "hello-linux-arm64", "hello-windows-amd64"]);
     const windows = images.find((i) => i.name === "hello-windows-amd64")!;
     const linux = images.find((i) => i.name === "hello-linux-amd64")!;
-    assert.notEqual(windows.inputs.dockerfile.inline, linux.inputs.dockerfile.inline);
+    assert.notEqual(dockerfileOf(windows.inputs), dockerfileOf(linux.inputs));
     assert.deepEqual(
         images.map((i) => i.inputs.cacheTo[0].registry.ref).sort(),
         ["linux-amd64", "linux-arm64", "windows-amd64"].map((s) => `127.0.0.1:5000/goship/hello:buildcache-${s}`),
@@ -103,8 +103,8 @@ test("runtime base and pinned builder from config reach the Dockerfile", async (
     const builder = "127.0.0.1:5000/goship-base/golang:1.26@sha256:" + "c".repeat(64);
     const run = await runStack("dev", withService({ base: { builder, runtime: "distroless" } }));
     for (const image of ofType(run.resources, "docker-build:index:Image")) {
-        assert.ok(image.inputs.dockerfile.inline.includes(`FROM --platform=$BUILDPLATFORM ${builder} AS build`));
-        assert.match(image.inputs.dockerfile.inline, /^FROM gcr\.io\/distroless\/static-debian12:nonroot$/m);
+        assert.ok(dockerfileOf(image.inputs).includes(`FROM --platform=$BUILDPLATFORM ${builder} AS build`));
+        assert.match(dockerfileOf(image.inputs), /^FROM gcr\.io\/distroless\/static-debian12:nonroot$/m);
     }
 });
 

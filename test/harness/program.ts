@@ -113,6 +113,9 @@ function fakeDigest(...parts: string[]): string {
     return "sha256:" + crypto.createHash("sha256").update(parts.join("|")).digest("hex");
 }
 
+// Each test process writes the generated Dockerfiles into a directory of its own (GoImage).
+process.env.GOSHIP_BUILD_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), "goship-build-"));
+
 type Recorded = Omit<Registered, "urn" | "options">;
 
 function mocks(stacks: Record<string, Record<string, unknown>>, record: (r: Recorded) => void, { alterCopies = false, clusterImage }: Pick<RunOptions, "alterCopies" | "clusterImage">): pulumi.runtime.Mocks {
@@ -122,7 +125,7 @@ function mocks(stacks: Record<string, Record<string, unknown>>, record: (r: Reco
             const state: Record<string, unknown> = { ...args.inputs };
             switch (args.type) {
                 case "docker-build:index:Image": {
-                    const digest = fakeDigest(args.name, JSON.stringify(args.inputs.platforms), args.inputs.dockerfile?.inline ?? "");
+                    const digest = fakeDigest(args.name, JSON.stringify(args.inputs.platforms), dockerfileOf(args.inputs));
                     state.digest = digest;
                     state.contextHash = fakeDigest("context", args.inputs.context?.location ?? "");
                     state.ref = `${args.inputs.tags?.[0] ?? ""}@${digest}`;
@@ -405,6 +408,12 @@ export function secretValue(input: unknown): unknown {
 }
 
 /** The single resource of `type` named `name`; fails loudly when absent or ambiguous. */
+/** The Dockerfile an Image's inputs name: goship writes it (and its context policy) beside each other. */
+export function dockerfileOf(inputs: { dockerfile?: { location?: string; inline?: string } }): string {
+    const location = inputs.dockerfile?.location;
+    return location ? fs.readFileSync(location, "utf8") : (inputs.dockerfile?.inline ?? "");
+}
+
 export function one(resources: Registered[], type: string, name: string): Registered {
     const found = resources.filter((r) => r.type === type && r.name === name);
     if (found.length !== 1) {

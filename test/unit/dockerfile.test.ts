@@ -7,6 +7,30 @@ const linux: DockerfileOptions = { os: "linux", binaryName: "hello", main: "./cm
 const windows: DockerfileOptions = { os: "windows", binaryName: "hello", main: "./cmd/hello", port: 8080 };
 const PINNED = "registry.example:5000/base/golang:1.26@sha256:" + "1".repeat(64);
 
+/** Every build setting at once: a monorepo module, Go settings, args, secrets, a .netrc, CA certificates, assets. */
+function everything(os: "linux" | "windows"): DockerfileOptions {
+    return {
+        os,
+        binaryName: "catalog",
+        main: "./cmd/catalog",
+        moduleDir: "services/catalog",
+        go: {
+            proxy: "https://goproxy.example.com,https://proxy.golang.org,direct",
+            sumDb: "sum.golang.org",
+            noSumDb: ["goship.test/*"],
+            private: ["git.example.com/team/*"],
+            flags: ["-mod=readonly"],
+            ldflags: { "main.commit": "abc123", "example.com/x/build.Channel": "stable" },
+            tags: ["netgo"],
+        },
+        buildArgs: ["FEATURE_SET", "REGION"],
+        buildSecrets: ["GITHUB_TOKEN"],
+        netrc: true,
+        caCertificates: { runtime: os === "linux" },
+        assets: ["static", "web/templates"],
+    };
+}
+
 /** Every option combination these tests render, checked by BuildKit's own parser below. */
 const CASES: Record<string, DockerfileOptions> = {
     "linux scratch (default)": linux,
@@ -18,8 +42,10 @@ const CASES: Record<string, DockerfileOptions> = {
         binaryName: "api",
         builderImage: PINNED,
         versionVariable: "example.com/api/internal/build.Version",
-        buildTags: ["netgo", "osusergo"],
+        go: { tags: ["netgo", "osusergo"] },
     },
+    "linux monorepo module with every build setting, assets and a runtime CA": everything("linux"),
+    "windows with every build setting and assets": everything("windows"),
     "windows nanoserver (default)": windows,
     "windows ltsc2025 pinned": { ...windows, windowsImage: "mcr.microsoft.com/windows/nanoserver:ltsc2025@sha256:" + "3".repeat(64) },
 };
@@ -37,7 +63,8 @@ test("builder stage runs on the build platform and cross-compiles without QEMU",
     assert.match(d, /^FROM --platform=\$BUILDPLATFORM golang:1\.26-bookworm AS build$/m);
     assert.match(d, /^ARG TARGETOS TARGETARCH TARGETVARIANT$/m);
     assert.match(d, /GOOS=\$TARGETOS GOARCH=\$TARGETARCH/);
-    assert.match(d, /^ENV CGO_ENABLED=0 GOFLAGS=-buildvcs=false$/m);
+    assert.match(d, /^ENV CGO_ENABLED="0" \\\n {4}GOFLAGS="-buildvcs=false"$/m);
+    assert.doesNotMatch(d, /GOPROXY|GONOSUMDB|GOPRIVATE|SSL_CERT_FILE|type=secret|^ARG (?!TARGETOS|VERSION)/m, "nothing goship was not asked for");
     assert.match(d, /go build -trimpath -tags timetzdata -ldflags="-s -w -X main\.version=\$\{VERSION\}" -o \/out\/hello \.\/cmd\/hello$/m);
     assert.doesNotMatch(d, /qemu|binfmt/i);
 });
@@ -45,7 +72,7 @@ test("builder stage runs on the build platform and cross-compiles without QEMU",
 test("go mod download has its own cached layer before the source is copied", () => {
     const d = rendered["linux scratch (default)"];
     const modCopy = d.indexOf("COPY go.mod go.sum* ./");
-    const download = d.indexOf("RUN --mount=type=cache,target=/go/pkg/mod go mod download");
+    const download = d.indexOf("RUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build go mod download");
     const sourceCopy = d.indexOf("COPY . .");
     assert.ok(modCopy >= 0 && download > modCopy && sourceCopy > download, d);
     assert.match(d, /--mount=type=cache,target=\/go\/pkg\/mod --mount=type=cache,target=\/root\/\.cache\/go-build/);
@@ -146,4 +173,58 @@ test("the lint check is real: a casing slip is a warning", () => {
     const sloppy = renderDockerfile(linux).replace(" AS build", " as build");
     const { sloppy: result } = checkDockerfiles({ sloppy }, { lint: true });
     assert.deepEqual(result.warnings.map((w) => w.rule), ["FromAsCasing"]);
+});
+
+test("every build setting: Go environment, declared build args, secret mounts, ldflags pairs, tags", () => {
+    const d = rendered["linux monorepo module with every build setting, assets and a runtime CA"];
+    const build = d.slice(0, d.lastIndexOf("\nFROM "));
+    assert.match(build, /GOFLAGS="-buildvcs=false -mod=readonly"/);
+    assert.match(build, /GOPROXY="https:\/\/goproxy\.example\.com,https:\/\/proxy\.golang\.org,direct"/);
+    assert.match(build, /GOSUMDB="sum\.golang\.org"/);
+    assert.match(build, /GONOSUMDB="goship\.test\/\*"/);
+    assert.match(build, /GOPRIVATE="git\.example\.com\/team\/\*"/);
+    assert.match(build, /^ARG FEATURE_SET REGION$/m);
+    // Secrets reach every go command (download and build), as mounts, never as ARG or ENV.
+    assert.equal(build.match(/--mount=type=secret,id=goship-netrc,target=\/root\/\.netrc,required=true/g)?.length, 2);
+    assert.equal(build.match(/--mount=type=secret,id=GITHUB_TOKEN,env=GITHUB_TOKEN,required=true/g)?.length, 2);
+    assert.doesNotMatch(d, /^(ARG|ENV)\b.*GITHUB_TOKEN/m);
+    assert.match(build, /-tags timetzdata,netgo /);
+    assert.match(build, /-ldflags="-s -w -X main\.version=\$\{VERSION\} -X example\.com\/x\/build\.Channel=stable -X main\.commit=abc123"/);
+});
+
+test("monorepo: the whole context is copied, then the module's directory is the working directory", () => {
+    const d = rendered["linux monorepo module with every build setting, assets and a runtime CA"];
+    assert.doesNotMatch(d, /COPY go\.mod go\.sum/);
+    const copy = d.indexOf("COPY . .");
+    const workdir = d.indexOf("WORKDIR /src/services/catalog");
+    const download = d.indexOf("go mod download");
+    assert.ok(copy > 0 && workdir > copy && download > workdir, d);
+    assert.match(d, /go build .* -o \/out\/catalog \.\/cmd\/catalog$/m);
+});
+
+test("CA certificates: the build trusts them for the module download; the runtime image only when asked", () => {
+    const linuxCa = rendered["linux monorepo module with every build setting, assets and a runtime CA"];
+    const download = linuxCa.indexOf("go mod download");
+    assert.ok(linuxCa.indexOf("COPY --from=goship-ca extra-ca.pem") < download);
+    assert.match(linuxCa, /SSL_CERT_FILE="\/usr\/local\/share\/goship\/ca-bundle\.crt"/);
+    assert.match(linuxCa, /GIT_SSL_CAINFO="\/usr\/local\/share\/goship\/ca-bundle\.crt"/);
+    const final = linuxCa.slice(linuxCa.lastIndexOf("\nFROM "));
+    assert.match(final, /^COPY --from=build \/usr\/local\/share\/goship\/ca-bundle\.crt \/etc\/ssl\/certs\/ca-certificates\.crt$/m);
+    const windowsCa = rendered["windows with every build setting and assets"];
+    assert.match(windowsCa, /COPY --from=goship-ca/);
+    assert.doesNotMatch(windowsCa.slice(windowsCa.lastIndexOf("\nFROM ")), /ca-bundle/);
+});
+
+test("assets: gathered in the build stage, world-readable and root-owned, copied to the working directory /app", () => {
+    const d = rendered["linux monorepo module with every build setting, assets and a runtime CA"];
+    assert.match(d, /cp -R static \/out\/assets\/static && mkdir -p "\$\(dirname \/out\/assets\/web\/templates\)" && cp -R web\/templates \/out\/assets\/web\/templates && chmod -R a\+rX,go-w \/out\/assets$/m);
+    const final = d.slice(d.lastIndexOf("\nFROM "));
+    assert.match(final, /^COPY --from=build \/out\/assets\/ \/app\/$/m);
+    assert.match(final, /^WORKDIR \/app$/m);
+    assert.match(final, /^ENV GOSHIP_ASSETS_DIR="\/app"$/m);
+    assert.ok(final.indexOf("WORKDIR /app") < final.indexOf("USER 65532"));
+    const windowsFinal = rendered["windows with every build setting and assets"].split("\nFROM ").pop()!;
+    assert.match(windowsFinal, /^COPY --from=build \/out\/assets\/ C:\/app\/$/m);
+    assert.match(windowsFinal, /^WORKDIR C:\\\\app$/m);
+    assert.doesNotMatch(rendered["linux scratch (default)"], /assets|WORKDIR \/app/);
 });

@@ -2,7 +2,6 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parseArgument } from "../../components/arguments";
 import { probesSchema, resourcesSchema } from "../../components/deploy/args";
-import { missingDockerignorePatterns, renderDockerignore } from "../../components/build/dockerignore";
 import { isPinnedByDigest, parseImageReference } from "../../components/build/image-reference";
 import { selectorLabels, standardLabels } from "../../components/deploy/labels";
 import { renderDeploymentSpec, renderPodTemplate, PodOptions } from "../../components/deploy/pod";
@@ -63,11 +62,6 @@ test("zoneinfo: the vendored database has the IANA zones as TZif files", () => {
     assert.ok(!isKnownZone("Europe/Atlantis"));
     assert.equal(zoneFile("Asia/Tokyo").subarray(0, 4).toString("latin1"), "TZif");
     assert.throws(() => zoneFile("Nowhere"), /unknown time zone "Nowhere"/);
-});
-
-test("dockerignore policy: the rendered file satisfies it, a partial one names what is missing", () => {
-    assert.deepEqual(missingDockerignorePatterns(renderDockerignore()), []);
-    assert.deepEqual(missingDockerignorePatterns("/.git/\n**/*.test\n# bin\n"), ["**/node_modules", "bin", "dist", "**/*.out"]);
 });
 
 test("labels: selectors use name and instance only; version never enters them", () => {
