@@ -517,7 +517,7 @@ umount_under() { # unmount anything left mounted below $1 (debootstrap, dockerd)
 }
 
 build_base_image() {
-    local gofull goroot minor_ref full_ref ctx t0
+    local gofull goroot minor_ref full_ref ca_tag ctx t0
     command -v go >/dev/null || die "go not found on PATH"
     gofull=$(go_full_version)
     goroot=$(go env GOROOT)
@@ -525,20 +525,28 @@ build_base_image() {
         "$BASE_GO_MINOR"|"$BASE_GO_MINOR".*) ;;
         *) die "machine Go is $gofull but versions.env wants $BASE_GO_MINOR.x for the base image";;
     esac
+    [ -s "$MACHINE_CA_BUNDLE" ] || die "no trust store at $MACHINE_CA_BUNDLE (MACHINE_CA_BUNDLE in versions.env)"
     minor_ref=$(base_ref "$BASE_GO_MINOR")
     full_ref=$(base_ref "$gofull")
+    # The trust-store tag says which CA bundle the image holds: a new machine CA rebuilds.
+    ca_tag="$gofull-ca$(sha256sum < "$MACHINE_CA_BUNDLE" | cut -c1-8)"
     # The full-version tag says which toolchain the minor tag holds: a new local Go rebuilds.
-    if reg_has_tag "$BASE_IMAGE_REPO" "$gofull" && reg_has_tag "$BASE_IMAGE_REPO" "$BASE_GO_MINOR"; then
-        log "base image: $minor_ref (Go $gofull) already in the registry"
+    if reg_has_tag "$BASE_IMAGE_REPO" "$ca_tag" && reg_has_tag "$BASE_IMAGE_REPO" "$gofull" && reg_has_tag "$BASE_IMAGE_REPO" "$BASE_GO_MINOR"; then
+        log "base image: $minor_ref (Go $gofull, this machine's CA bundle) already in the registry"
         return 0
     fi
     make_rootfs
     t0=$(now)
     ctx="$CACHE/base"
+    # This machine's trust store (on a Debian host, Debian's bundle plus the CAs added here,
+    # e.g. a TLS-inspecting proxy's), so `go mod download` in builds reaches the module proxy
+    # the way the machine itself does.
+    cp "$MACHINE_CA_BUNDLE" "$ctx/machine-ca-certificates.crt"
     cat > "$ctx/Dockerfile" <<EOF
 # Written by tools/buildplatform/buildplatform.sh: Go builder base image, nothing pulled.
 FROM scratch
 ADD $(basename "$ROOTFS_TAR") /
+COPY machine-ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
 COPY --from=goroot / /usr/local/go/
 ENV GOLANG_VERSION=$gofull GOTOOLCHAIN=local GOPATH=/go \\
     PATH=/go/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
@@ -557,10 +565,31 @@ EOF
         --opt context:goroot=local:goroot \
         --opt platform=linux/amd64 \
         --opt build-arg:SOURCE_DATE_EPOCH="$(stat -c %Y "$ROOTFS_TAR")" \
-        --output "type=image,\"name=$minor_ref,$full_ref\",push=true" \
+        --output "type=image,\"name=$minor_ref,$full_ref,$(base_ref "$ca_tag")\",push=true" \
         > "$CACHE/base/build.log" 2>&1 || { tail -30 "$CACHE/base/build.log" >&2; die "base image build failed (log: $CACHE/base/build.log)"; }
     reg_has_tag "$BASE_IMAGE_REPO" "$BASE_GO_MINOR" || die "base image not found in the registry after push"
     log "base image: pushed $minor_ref ($(since "$t0"))"
+}
+
+# A stand-in for nanoserver (which cannot be pulled here): an image whose config says
+# windows/amd64, with one placeholder file and no Windows in it. It lets BuildKit build
+# goship's Windows stage (COPY only) for real; nothing can run it.
+build_windows_base() {
+    local ref ctx
+    ref="$REGISTRY_ADDR/$WINDOWS_STANDIN_REPO:$WINDOWS_STANDIN_TAG"
+    if reg_has_tag "$WINDOWS_STANDIN_REPO" "$WINDOWS_STANDIN_TAG"; then
+        log "windows stand-in: $ref already in the registry"
+        return 0
+    fi
+    ctx="$CACHE/windows-standin"
+    mkdir -p "$ctx"
+    printf '%s\n' "goship's stand-in for $WINDOWS_STANDIN_TAG nanoserver: an image config for windows/amd64 and this file, no Windows." > "$ctx/README.txt"
+    printf '%s\n' "# Written by tools/buildplatform/buildplatform.sh: windows/amd64 stand-in base image." "FROM scratch" "COPY README.txt /goship-standin/README.txt" > "$ctx/Dockerfile"
+    "$BUILDCTL" --addr "$BK_ADDR" build --progress=plain \
+        --frontend dockerfile.v0 --local context="$ctx" --local dockerfile="$ctx" \
+        --opt platform=windows/amd64 --opt build-arg:SOURCE_DATE_EPOCH=0 \
+        --output "type=image,name=$ref,push=true" > "$ctx/build.log" 2>&1 || { tail -30 "$ctx/build.log" >&2; die "windows stand-in build failed (log: $ctx/build.log)"; }
+    log "windows stand-in: pushed $ref"
 }
 
 # ---------------------------------------------------------------- commands
@@ -584,6 +613,7 @@ cmd_up() {
     start_dockerd
     write_buildx_instance
     build_base_image
+    build_windows_base
     log "up: done in $(since "$t0")"
     echo "# Export this (also in $ENV_FILE):"
     env_text | grep '^export'
