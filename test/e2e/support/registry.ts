@@ -137,3 +137,15 @@ export function elfArchitecture(binary: Buffer): string {
     const names: Record<number, string> = { 0x3e: "amd64", 0xb7: "arm64", 0x28: "arm", 0x03: "386", 0xf3: "riscv64", 0x15: "ppc64le", 0x16: "s390x" };
     return names[machine] ?? `unknown(0x${machine.toString(16)})`;
 }
+
+/** The machine and format of a Windows PE executable: e.g. `PE32+ amd64`. */
+export function peArchitecture(binary: Buffer): string {
+    if (binary.subarray(0, 2).toString("latin1") !== "MZ") throw new Error("not a PE file (no MZ header)");
+    const pe = binary.readUInt32LE(0x3c);
+    if (binary.subarray(pe, pe + 4).toString("latin1") !== "PE\0\0") throw new Error("not a PE file (no PE signature)");
+    const machine = binary.readUInt16LE(pe + 4);
+    // The optional header follows the 20-byte COFF header; its magic tells PE32 from PE32+.
+    const magic = binary.readUInt16LE(pe + 24);
+    const names: Record<number, string> = { 0x8664: "amd64", 0xaa64: "arm64", 0x14c: "386" };
+    return `${magic === 0x20b ? "PE32+" : magic === 0x10b ? "PE32" : `PE(0x${magic.toString(16)})`} ${names[machine] ?? `unknown(0x${machine.toString(16)})`}`;
+}
