@@ -45,6 +45,17 @@ const CASES: [string, (c: Config) => void, RegExp][] = [
     ["services not a list", (c) => (c["goship:services"] = "hello"), /goship:services: /],
     // The runner refused these two before; the program now refuses them itself (one check, stack/check.ts).
     ["secret env value stored in plain text", (c) => ((service(c).secretEnv = { API_TOKEN: "apiToken" }), (c["goship:apiToken"] = "not-encrypted")), /goship:apiToken: stored in plain text but used as a secret by goship:services\[0\]\.secretEnv\.API_TOKEN; run: pulumi config set --secret apiToken/],
+    // Build settings of any Go service (docs/any-service.md).
+    ["build arg with a secret-looking name", (c) => (service(c).buildArgs = { GITHUB_TOKEN: "ghp_x" }), /goship:services\[0\]\.buildArgs\.GITHUB_TOKEN: GITHUB_TOKEN looks like a secret.*move it to buildSecrets/],
+    ["cgo turned on", (c) => (service(c).go = { cgo: true }), /goship:services\[0\]\.go\.cgo: cgo cannot be turned on: goship cross-compiles/],
+    ["GOPROXY with credentials in the URL", (c) => (service(c).go = { proxy: "https://ci:hunter2@goproxy.example.com" }), /goship:services\[0\]\.go\.proxy: .*carries credentials.*give the login in go\.netrc/],
+    ["ldflags setting the version variable", (c) => (service(c).go = { ldflags: { "main.version": "1" } }), /goship:services\[0\]\.go\.ldflags\.main\.version: goship sets main\.version itself/],
+    ["asset directory that does not exist", (c) => (service(c).assets = ["static"]), /goship:services\[0\]\.assets\[0\]: static is not a directory of the module app; list directories inside the module/],
+    ["asset path leaving the module", (c) => (service(c).assets = ["../tools"]), /goship:services\[0\]\.assets\[0\]: must stay inside the module \(no \. or \.\. parts\)/],
+    ["build context that does not hold the module", (c) => (service(c).context = "tools"), /goship:services\[0\]\.context: tools does not hold the module app; set context to a directory above it/],
+    ["build secret whose secret config key is not set", (c) => (service(c).buildSecrets = { NPM_TOKEN: "npmToken" }), /goship:npmToken: required by goship:services\[0\]\.buildSecrets\.NPM_TOKEN; run: pulumi config set --secret npmToken/],
+    ["module credentials reusing the push password", (c) => (service(c).moduleCredentials = [{ machine: "goproxy.example.com", login: "ci", passwordKey: "registryPassword" }]), /goship:services\[0\]\.moduleCredentials\[0\]\.passwordKey: "registryPassword" is one of goship's own config keys \(the push password is never reused for modules\)/],
+    ["CA certificates file that does not exist", (c) => (c["goship:build"] = { caCertificates: { file: "certs/missing.pem" } }), /goship:build\.caCertificates\.file: .*certs\/missing\.pem does not exist; give the path of a PEM file/],
     ["unknown top-level key", (c) => (c["goship:servics"] = []), /goship:servics: unknown key; .*check the spelling against README "Configuration", or remove it \(pulumi config rm servics\)/],
 ];
 
