@@ -106,7 +106,7 @@ export async function checkStack(input: StackInput): Promise<StackCheck> {
         if (!(err instanceof ConfigError)) throw err;
         return { problems: [...unknown, ...err.problems] };
     }
-    const problems = [...unknown, ...secretProblems(config, input.entries), ...checkGoSources(config.services, config.build, input.projectDir)];
+    const problems = [...unknown, ...secretProblems(config, input.entries), ...checkGoSources(config.services, config.build, input.projectDir, input.render)];
     if (input.render) {
         return problems.length > 0 ? { problems } : { problems: [], checked: { config, promoted: {}, current: {} } };
     }

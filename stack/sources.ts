@@ -19,10 +19,14 @@ export function buildPlace(spec: ServiceSpec, projectDir: string): BuildPlace {
     return { context: path.relative(projectDir, contextDir) || ".", module: path.relative(contextDir, moduleDir) || "." };
 }
 
-/** checkGoSource for every service that builds its image, paths relative to PROJECT_DIR; every problem. */
-export function checkGoSources(services: ServiceSpec[], build: BuildConfig, projectDir: string): string[] {
+/**
+ * checkGoSource for every service that builds its image, paths relative to PROJECT_DIR;
+ * every problem. RENDER builds nothing, so the CA certificates (which may be made by the
+ * platform, e.g. a local proxy's) are not needed then.
+ */
+export function checkGoSources(services: ServiceSpec[], build: BuildConfig, projectDir: string, render = false): string[] {
     const problems = services.flatMap((s, i) => (s.image.source === "build" ? checkGoSource(`${CONFIG_NAMESPACE}:services[${i}]`, s, projectDir) : []));
-    if (build.caCertificates && services.some((s) => s.image.source === "build")) {
+    if (!render && build.caCertificates && services.some((s) => s.image.source === "build")) {
         try {
             readCaCertificates(caCertificatesPath(build.caCertificates.file, projectDir));
         } catch (err) {

@@ -598,6 +598,13 @@ const BAD_INPUTS: BadInput[] = [
     ["promotion loop", (s) => (s.image = { source: "promote", fromStack: "local-prod" }), /goship:services\[0\]\.image\.fromStack: promotion cycle for hello: organization\/goship\/dev → organization\/goship\/local-prod → organization\/goship\/local-staging → organization\/goship\/dev; one stage must build/],
     ["a promoting stack whose registry needs a login it lacks", (s, c) => ((s.image = { source: "promote", fromStack: "local-staging" }), Object.assign(c["goship:registry"] as object, { server: "127.0.0.1:5001" })), /goship:registry: registry 127\.0\.0\.1:5001 requires a login.*set goship:registry\.username and the secret goship:registryPassword/],
     ["registry username without the password secret", (_s, c) => Object.assign(c["goship:registry"] as object, { username: "ci" }), /goship:registryPassword: required by goship:registry\.username; run: pulumi config set --secret registryPassword/],
+    // Any Go service's build keys (docs/any-service.md).
+    ["build arg with a secret-looking name", (s) => (s.buildArgs = { NPM_TOKEN: "npm_x" }), /goship:services\[0\]\.buildArgs\.NPM_TOKEN: NPM_TOKEN looks like a secret.*move it to buildSecrets/],
+    ["cgo turned on", (s) => (s.go = { cgo: true }), /goship:services\[0\]\.go\.cgo: cgo cannot be turned on/],
+    ["asset directory that does not exist", (s) => (s.assets = ["static"]), /goship:services\[0\]\.assets\[0\]: static is not a directory of the module app/],
+    ["build context that does not hold the module", (s) => (s.context = "tools"), /goship:services\[0\]\.context: tools does not hold the module app/],
+    ["module credentials whose secret config key is not set", (s) => (s.moduleCredentials = [{ machine: "goproxy.example.com", login: "ci", passwordKey: "goproxyPassword" }]), /goship:goproxyPassword: required by goship:services\[0\]\.moduleCredentials\[0\]\.passwordKey; run: pulumi config set --secret goproxyPassword/],
+    ["CA certificates file that does not exist", (_s, c) => (c["goship:build"] = { ...(c["goship:build"] as object), caCertificates: { file: "certs/missing.pem" } }), /goship:build\.caCertificates\.file: \S*certs\/missing\.pem does not exist/],
     ["unknown top-level key", (_s, c) => (c["goship:servics"] = []), /goship:servics: unknown key; .*check the spelling against README "Configuration", or remove it \(pulumi config rm servics\)/],
 ];
 

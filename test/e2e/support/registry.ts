@@ -82,6 +82,11 @@ export class Registry {
         return Buffer.from(await (await this.get(`${repository}/blobs/${digest}`)).arrayBuffer());
     }
 
+    /** The repository's tags. */
+    async tags(repository: string): Promise<string[]> {
+        return ((await (await this.get(`${repository}/tags/list`)).json()) as { tags: string[] }).tags;
+    }
+
     /** The content of file `path` in the image's layers (the last layer holding it wins). */
     async fileInImage(repository: string, manifest: Manifest, path: string): Promise<Buffer | undefined> {
         let found: Buffer | undefined;
@@ -128,6 +133,30 @@ export function tarEntries(tar: Buffer): Map<string, Buffer> {
         offset += 512 + Math.ceil(size / 512) * 512;
     }
     return files;
+}
+
+/** Owner and permission bits of each entry (files and directories) of a tar archive, by path. */
+export function tarHeaders(tar: Buffer): Map<string, { mode: number; uid: number }> {
+    const entries = new Map<string, { mode: number; uid: number }>();
+    let offset = 0;
+    let paxPath: string | undefined;
+    const field = (start: number, length: number) => tar.subarray(offset + start, offset + start + length).toString("utf8").replace(/\0.*$/s, "");
+    while (offset + 512 <= tar.length) {
+        const name = field(0, 100);
+        if (name === "") break;
+        const size = parseInt(field(124, 12).trim() || "0", 8);
+        const type = field(156, 1);
+        if (type === "x") {
+            paxPath = /\d+ path=([^\n]*)\n/.exec(tar.subarray(offset + 512, offset + 512 + size).toString("utf8"))?.[1];
+        } else {
+            const prefix = field(345, 155);
+            const path = (paxPath ?? (prefix ? `${prefix}/${name}` : name)).replace(/^\.?\//, "").replace(/\/$/, "");
+            entries.set(path, { mode: parseInt(field(100, 8).trim() || "0", 8), uid: parseInt(field(108, 8).trim() || "0", 8) });
+            paxPath = undefined;
+        }
+        offset += 512 + Math.ceil(size / 512) * 512;
+    }
+    return entries;
 }
 
 /** The machine an ELF executable is for, as an OCI architecture name. */
