@@ -4,8 +4,7 @@ import { GoService } from "./components";
 import { checkStack, refuseStack } from "./stack/check";
 import { stackNamespace, stackPriorityClass } from "./stack/cluster";
 import { normalizeContextModes } from "./stack/context-modes";
-import { buildPlace } from "./stack/sources";
-import { moduleLayout } from "./components/build/module-layout";
+import { sentPaths } from "./stack/sources";
 import { engineStackOutputs, promotionLine } from "./stack/promotion";
 import { imageAccess, registryAccess } from "./stack/registry-access";
 import { releaseOutput } from "./stack/release-output";
@@ -39,15 +38,12 @@ export = async () => {
         const image = target.imageOf(spec);
         const moduleDir = path.resolve(projectDir, spec.path);
         // What the build context sends: the module, and in a monorepo its local dependencies.
-        const place = buildPlace(spec, projectDir);
-        const contextDir = path.resolve(projectDir, place.context);
-        const layout = moduleLayout(contextDir, place.module);
-        const sent = layout.includeDirs.map((d) => path.resolve(contextDir, d));
+        const sent = sentPaths(spec, projectDir);
         if (image.type === "build") {
-            const changed = sent.flatMap((dir) => normalizeContextModes(dir));
-            if (changed.length > 0) pulumi.log.info(`goship: normalised file modes of ${changed.length} files in ${place.context} (umask-independent build context)`);
+            const changed = sent.dirs.flatMap((dir) => normalizeContextModes(path.resolve(projectDir, dir)));
+            if (changed.length > 0) pulumi.log.info(`goship: normalised file modes of ${changed.length} files in ${sent.dirs.join(", ")} (umask-independent build context)`);
         }
-        const revision = sourceRevision(moduleDir, [...sent, ...layout.includeFiles.map((f) => path.resolve(contextDir, f))]);
+        const revision = sourceRevision(moduleDir, [...sent.dirs, ...sent.files].map((p) => path.resolve(projectDir, p)));
         const service = new GoService(
             spec.name,
             goServiceArgs(spec, image, {

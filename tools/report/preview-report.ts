@@ -85,7 +85,8 @@ async function previewStack(name: string): Promise<Previewed> {
     let enforcement: Enforcement | undefined;
     try {
         const config = parseStackConfigEntries(await stack.getAllConfig());
-        buildPaths = config.services.filter((s) => s.image.source === "build").map((s) => s.path);
+        // A monorepo service is touched by its local dependencies and go.work too.
+        buildPaths = config.services.filter((s) => s.image.source === "build").flatMap((s) => Object.values(sentPaths(s, repoRoot)).flat());
         production = config.policy.production;
         enforcement = enforcementOf(config.policy);
     } catch {
