@@ -81,10 +81,13 @@ rm -rf "$work/modcache" "$work/gopath"
 clean_go NETRC="$work/netrc" go mod download -x 2>&1 | grep -E '^# get .*: 200' | sed "s|$work|\$WORK|g" |
     sed -E 's/ \([0-9.]+s\)$//' | grep -E '@v/[^/]*\.zip' || die "go mod download failed"
 clean_go NETRC="$work/netrc" go mod verify
+clean_go NETRC="$work/netrc" go mod tidy -diff || die "go.mod or go.sum is not tidy"
+echo "go mod tidy -diff: no change (go.sum complete)"
 clean_go NETRC="$work/netrc" go list -m all
 clean_go NETRC="$work/netrc" go vet ./...
 clean_go NETRC="$work/netrc" go test -count=1 ./...
 clean_go NETRC="$work/netrc" go build -trimpath -ldflags "-s -w -X main.version=host-proof" -o "$work/catalog" ./cmd/catalog
+clean_go go version -m "$work/catalog" | grep -E '^\s+(dep|build\s+CGO_ENABLED)\s' | sed "s|$work|\$WORK|g"
 grep -E ' (auth=ok|auth=none)$' "$work/modproxy.log" | sed -E 's/^modproxy: [0-9\/]+ [0-9:]+ //' | sort | uniq -c
 
 say "the catalog refuses to start without its flags"
