@@ -87,7 +87,7 @@ clean_go NETRC="$work/netrc" go list -m all
 clean_go NETRC="$work/netrc" go vet ./...
 clean_go NETRC="$work/netrc" go test -count=1 ./...
 clean_go NETRC="$work/netrc" go build -trimpath -ldflags "-s -w -X main.version=host-proof" -o "$work/catalog" ./cmd/catalog
-clean_go go version -m "$work/catalog" | grep -E '^\s+(dep|build\s+CGO_ENABLED)\s' | sed "s|$work|\$WORK|g"
+clean_go go version -m "$work/catalog" | grep -E '^\s+(dep\s|build\s+CGO_ENABLED=)' | sed "s|$work|\$WORK|g"
 grep -E ' (auth=ok|auth=none)$' "$work/modproxy.log" | sed -E 's/^modproxy: [0-9\/]+ [0-9:]+ //' | sort | uniq -c
 
 say "the catalog refuses to start without its flags"
