@@ -92,6 +92,13 @@ func goModDownload(t *testing.T, proxyURL string, extra ...string) (sum, modcach
 	t.Helper()
 	tmp := t.TempDir()
 	modcache = filepath.Join(tmp, "modcache")
+	// Telemetry off in this HOME, or the go command may leave a sidecar process writing
+	// counters into it after the test has removed it.
+	telemetry := filepath.Join(tmp, ".config", "go", "telemetry")
+	if err := os.MkdirAll(telemetry, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(telemetry, "mode"), "off\n")
 	var env []string
 	for _, kv := range os.Environ() {
 		if k, _, _ := strings.Cut(kv, "="); !strings.HasPrefix(k, "GO") && k != "NETRC" && k != "HOME" && k != "SSL_CERT_FILE" {

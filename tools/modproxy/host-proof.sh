@@ -61,7 +61,9 @@ cat "$work/modproxy.out"
 port="$(sed -n 's|.*listening on https://127\.0\.0\.1:\([0-9]*\) .*|\1|p' "$work/modproxy.out")"
 [ -n "$port" ] || die "no ready line from modproxy"
 [ "$(cat "$work/modproxy.pid")" = "$proxy_pid" ] || die "pid file does not hold $proxy_pid"
-mkdir -p "$work/home"
+# Telemetry off in the clean HOME: no go sidecar process outlives a command and writes there.
+mkdir -p "$work/home/.config/go/telemetry"
+echo off >"$work/home/.config/go/telemetry/mode"
 (umask 077 && printf 'machine 127.0.0.1:%s\nlogin goship-test\npassword %s\n' "$port" "$password" >"$work/netrc")
 
 say "environment (besides a clean HOME, GOPATH and GOMODCACHE; NETRC as said)"
