@@ -1,0 +1,3 @@
+module goship.example/tools/modproxy
+
+go 1.26
