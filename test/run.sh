@@ -17,3 +17,8 @@ node --test --test-concurrency=2 --test-reporter=spec ".build/test/**/*.test.js"
 bash tools/policy-deps.sh
 (cd policy && rm -rf .build && tsc -p tsconfig.json && node --test --test-reporter=spec ".build/test/**/*.test.js")
 (cd app && go vet ./... && go test -count=1 ./...)
+# The private module proxy for tests, the fixture's local and private modules, then the
+# catalog fixture itself, built and run on the host through both proxies (tools/modproxy).
+(cd tools/modproxy && go vet ./... && go test -count=1 ./...)
+for m in test/fixtures/shared/banner test/fixtures/private/greeting; do (cd "$m" && go vet ./... && go test -count=1 ./...); done
+bash tools/modproxy/host-proof.sh

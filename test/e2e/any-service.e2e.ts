@@ -210,6 +210,10 @@ test("A3. the image, run with the Deployment's args as non-root on a read-only r
             }
             const greeting = (await (await fetch(`${base}/api/greeting?name=goship`)).json()) as { greeting: string };
             assert.match(greeting.greeting, /goship/, "the private module's code runs");
+            // The local module (replace ../shared/banner) and the -X pair from go.ldflags.
+            const info = (await (await fetch(`${base}/api/info`)).json()) as { banner: string; version: string };
+            assert.equal(info.banner, "catalog (fixture edition)");
+            assert.match(info.version, /^[0-9a-f]{12}/, "the version variable carries the revision");
             docker(["kill", "--signal", "TERM", name]);
             assert.equal(docker(["wait", name]), "0", `graceful exit; logs:\n${docker(["logs", name])}`);
         } finally {
