@@ -19,6 +19,15 @@ export function buildPlace(spec: ServiceSpec, projectDir: string): BuildPlace {
     return { context: path.relative(projectDir, contextDir) || ".", module: path.relative(contextDir, moduleDir) || "." };
 }
 
+/** What SPEC's build sends, relative to PROJECT_DIR: the module, its local dependencies and go.work in a monorepo. */
+export function sentPaths(spec: ServiceSpec, projectDir: string): { dirs: string[]; files: string[] } {
+    const place = buildPlace(spec, projectDir);
+    const contextDir = path.resolve(projectDir, place.context);
+    const layout = moduleLayout(contextDir, place.module);
+    const rel = (p: string) => path.relative(projectDir, path.resolve(contextDir, p)) || ".";
+    return { dirs: layout.includeDirs.map(rel), files: layout.includeFiles.map(rel) };
+}
+
 /**
  * checkGoSource for every service that builds its image, paths relative to PROJECT_DIR;
  * every problem. RENDER builds nothing, so the CA certificates (which may be made by the

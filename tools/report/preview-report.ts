@@ -16,6 +16,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { CommandError, EngineEvent } from "@pulumi/pulumi/automation";
 import { parseStackConfigEntries } from "../../stack/config";
+import { sentPaths } from "../../stack/sources";
 import { Enforcement } from "../local/policy-events";
 import { enforcementOf } from "../local/policy";
 import { openStack, repoRoot, runOperation } from "../local/stack";
@@ -86,7 +87,7 @@ async function previewStack(name: string): Promise<Previewed> {
     try {
         const config = parseStackConfigEntries(await stack.getAllConfig());
         // A monorepo service is touched by its local dependencies and go.work too.
-        buildPaths = config.services.filter((s) => s.image.source === "build").flatMap((s) => Object.values(sentPaths(s, repoRoot)).flat());
+        buildPaths = config.services.filter((s) => s.image.source === "build").flatMap((s) => { const sent = sentPaths(s, repoRoot); return [...sent.dirs, ...sent.files]; });
         production = config.policy.production;
         enforcement = enforcementOf(config.policy);
     } catch {
