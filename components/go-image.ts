@@ -10,6 +10,7 @@ import { caCertificatesPath, readCaCertificates } from "./build/ca-certificates"
 import { renderDockerfile } from "./build/dockerfile";
 import { renderContextIgnore, UserIgnoreFile } from "./build/dockerignore";
 import { writeGeneratedFiles } from "./build/generated-files";
+import { gitignorePatterns } from "./build/gitignore";
 import { digestOf } from "./build/image-reference";
 import { crlfFiles, crlfWarning } from "./build/line-endings";
 import { moduleLayout } from "./build/module-layout";
@@ -127,7 +128,12 @@ export class GoImage extends pulumi.ComponentResource {
         const userIgnores: UserIgnoreFile[] = [...new Set([".", s.module])]
             .filter((dir) => fs.existsSync(path.join(s.context, dir, ".dockerignore")))
             .map((dir) => ({ dir, content: fs.readFileSync(path.join(s.context, dir, ".dockerignore"), "utf8") }));
-        const contextIgnore = renderContextIgnore({ includeDirs: layout.includeDirs, includeFiles: layout.includeFiles, userIgnores });
+        const contextIgnore = renderContextIgnore({
+            includeDirs: layout.includeDirs,
+            includeFiles: layout.includeFiles,
+            userIgnores,
+            gitIgnored: gitignorePatterns(s.context, layout.includeDirs),
+        });
         const crlf = crlfFiles(s.context, layout.includeDirs);
         if (crlf.length > 0) pulumi.log.warn(crlfWarning(name, crlf), this);
 

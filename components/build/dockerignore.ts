@@ -37,6 +37,8 @@ export interface ContextPolicy {
     includeFiles?: string[];
     /** The user's own .dockerignore files (the context root's, the module's). */
     userIgnores: UserIgnoreFile[];
+    /** What git ignores, as patterns for the context root (components/build/gitignore.ts). @default none */
+    gitIgnored?: string[];
 }
 
 /** PATTERN as seen from the context root when it was written in DIR. */
@@ -63,6 +65,7 @@ export function renderContextIgnore(policy: ContextPolicy): string {
         lines.push("# Only the module and its local dependencies are sent.", "*", ...roots.map((d) => `!${d}`), ...(policy.includeFiles ?? []).map((f) => `!${f}`));
     }
     lines.push("# Files that never change the binary.", ...roots.flatMap((d) => RECOMMENDED_EXTRA.map((p) => rebase(d, p))));
+    if (policy.gitIgnored && policy.gitIgnored.length > 0) lines.push("# What git ignores: no clone has it.", ...policy.gitIgnored);
     for (const file of policy.userIgnores) {
         const own = patternLines(file.content);
         if (own.length > 0) lines.push(`# From ${file.dir === "." ? "" : `${file.dir}/`}.dockerignore.`, ...own.map((p) => rebase(file.dir, p)));

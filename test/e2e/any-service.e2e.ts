@@ -242,8 +242,13 @@ test("A4. the module password is nowhere: not in any blob of the repository (lay
 });
 
 test("A5. nothing changed: a second preview is empty, also after files change that the context policy leaves out", async (t) => {
-    // Ignored by git and by the context policy (node_modules), or outside what the build sends (private/).
-    const junk = [path.join(repoRoot, catalog.path, "node_modules", "left-over.js"), path.join(repoRoot, catalog.context, "private", "greeting", "NOTES.txt")];
+    // Ignored by goship's policy and by git (node_modules), by git only (*.log, so by the policy too), or
+    // outside what the build sends (private/, untracked): none may change the context hash or the revision.
+    const junk = [
+        path.join(repoRoot, catalog.path, "node_modules", "left-over.js"),
+        path.join(repoRoot, catalog.path, "debug.log"),
+        path.join(repoRoot, catalog.context, "private", "greeting", "NOTES.txt"),
+    ];
     t.after(() => junk.forEach((f) => fs.rmSync(f, { force: true })));
     await timed("A5. no-change preview", () => runOperation(stack, "preview", { ...collect, expectNoChanges: true }));
     for (const f of junk) {

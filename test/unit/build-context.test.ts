@@ -7,6 +7,7 @@ import { goBuildSettingsSchema } from "../../components/build/go-settings";
 import { buildArgsField } from "../../components/build/args";
 import { REQUIRED_DOCKERIGNORE_PATTERNS, renderContextIgnore } from "../../components/build/dockerignore";
 import { crlfFiles } from "../../components/build/line-endings";
+import { fromGitignoreLine, gitignorePatterns } from "../../components/build/gitignore";
 import { localReplaceTargets, moduleLayout, workspaceDirs } from "../../components/build/module-layout";
 import { looksSecret } from "../../components/build/secret-names";
 
@@ -79,4 +80,11 @@ test("Go settings: credentials in GOPROXY, cgo and goship's own flags are refuse
     assert.match(problems({ cgo: true })[0], /^cgo: cgo cannot be turned on: goship cross-compiles/);
     assert.match(problems({ flags: ["-ldflags=-s"] })[0], /use go\.ldflags and go\.tags/);
     assert.match(problems({ ldflags: { "main.commit": "a b" } })[0], /must not contain spaces/);
+});
+
+test("what git ignores leaves the context: unanchored patterns of the directories above, every pattern of the context's own", () => {
+    const root = tree({ ".git/HEAD": "ref\n", ".gitignore": "*.log\n/build/\ncoverage/\n", "svc/.gitignore": "/tmp-data\n!keep.log\n", "svc/go.mod": "module x\n" });
+    assert.deepEqual(gitignorePatterns(path.join(root, "svc"), ["."]), ["**/*.log", "**/coverage", "tmp-data", "!**/keep.log"]);
+    assert.deepEqual(gitignorePatterns(root, ["svc"]), ["**/*.log", "build", "**/coverage", "svc/tmp-data", "!svc/**/keep.log"]);
+    assert.equal(fromGitignoreLine("# comment", ".", true), undefined);
 });
