@@ -19,6 +19,7 @@ import { Stack } from "@pulumi/pulumi/automation";
 import { linuxBinaryPath, windowsBinaryPath } from "../../components/build/dockerfile";
 import { openStack, repoRoot, runOperation } from "../../tools/local/stack";
 import { docker, Kubectl, run } from "./support/commands";
+import { stepTimer } from "./support/timing";
 import { elfArchitecture, ImageConfig, Index, Manifest, parseDigestRef, peArchitecture, Registry, tarHeaders } from "./support/registry";
 import { effectiveStackConfig } from "../harness/stack-files";
 
@@ -51,18 +52,8 @@ let proxy: ChildProcess | undefined;
 let password = "";
 let imageRef = "";
 const outputs: string[] = [];
-const timings: Array<[string, number]> = [];
 
-async function timed<T>(name: string, fn: () => Promise<T>): Promise<T> {
-    const start = Date.now();
-    try {
-        return await fn();
-    } finally {
-        const seconds = (Date.now() - start) / 1000;
-        timings.push([name, seconds]);
-        console.log(`[e2e] ${name}: ${seconds.toFixed(1)} s`);
-    }
-}
+const { timed, summary } = stepTimer();
 
 const collect = { onOutput: (t: string) => (outputs.push(t), process.stdout.write(t.replace(/^/gm, "    | "))) };
 
@@ -125,7 +116,7 @@ before(async () => {
 after(async () => {
     proxy?.kill("SIGTERM");
     fs.writeFileSync(STACK_FILE, stackFileText);
-    console.log("[e2e] any-service step times:\n" + timings.map(([n, s]) => `  ${s.toFixed(1).padStart(7)} s  ${n}`).join("\n"));
+    console.log("[e2e] any-service step times:\n" + summary());
 });
 
 test("A1. pulumi up of local-catalog: third-party and private modules fetched during the image build, three platforms, rolled out", async () => {

@@ -18,6 +18,7 @@ import { ConfigError } from "../../stack/config";
 import { openStack, repoRoot, runOperation, RunResult } from "../../tools/local/stack";
 import { renderStack } from "../../tools/local/render";
 import { docker, Kubectl, run } from "./support/commands";
+import { stepTimer } from "./support/timing";
 import * as zlib from "zlib";
 import { elfArchitecture, ImageConfig, Index, Login, Manifest, parseDigestRef, Registry } from "./support/registry";
 import { effectiveStackConfig } from "../harness/stack-files";
@@ -43,20 +44,10 @@ const CHANGED_FILE = path.join(repoRoot, service.path, "internal", "server", "ha
 const changedFileText = fs.readFileSync(CHANGED_FILE, "utf8");
 
 let stack: Stack;
-const timings: Array<[string, number]> = [];
 let firstRef = "";
 let firstUpSeconds = 0;
 
-async function timed<T>(name: string, fn: () => Promise<T>): Promise<T> {
-    const start = Date.now();
-    try {
-        return await fn();
-    } finally {
-        const seconds = (Date.now() - start) / 1000;
-        timings.push([name, seconds]);
-        console.log(`[e2e] ${name}: ${seconds.toFixed(1)} s`);
-    }
-}
+const { timed, summary } = stepTimer();
 
 /** Runs FN, which must fail; returns what it threw. */
 async function expectFailure(what: string, fn: () => Promise<unknown>): Promise<unknown> {
@@ -200,7 +191,7 @@ after(() => {
     fs.writeFileSync(STACK_FILE, stackFileText);
     fs.writeFileSync(CHANGED_FILE, changedFileText);
     for (const [name, text] of Object.entries(envFileTexts)) fs.writeFileSync(path.join(repoRoot, `Pulumi.${name}.yaml`), text);
-    console.log("[e2e] step times:\n" + timings.map(([n, s]) => `  ${s.toFixed(1).padStart(7)} s  ${n}`).join("\n"));
+    console.log("[e2e] step times:\n" + summary());
 });
 
 test("1. pulumi up --yes of the dev stack", async () => {
