@@ -88,27 +88,56 @@ const httpProbes = z
         }
     });
 
-const grpcProbes = z.strictObject({
-    type: z.literal("grpc"),
-    /** gRPC health service name for readiness; liveness and startup check the server. @default "" */
-    grpcService: z.string().optional().describe("gRPC health service name (type grpc); empty checks the server"),
-    ...probeTimings,
-});
+/** Why liveness and readiness must differ: the two fire on different trouble (kube-score pod-probes-identical). */
+const DISTINCT_PROBES = "a pod failing readiness would be restarted instead of taken out of rotation (kube-score pod-probes-identical)";
+
+const grpcProbes = z
+    .strictObject({
+        type: z.literal("grpc"),
+        /** gRPC health service name readiness checks; "" asks for the server's overall health. @default "" */
+        grpcService: z.string().default("").describe("gRPC health service name readiness checks (type grpc); empty checks the server"),
+        /**
+         * gRPC health service name liveness and startup check ("" is the server's overall
+         * health); must differ from grpcService. @default unset: a TCP connect to the port
+         */
+        livenessService: z.string().optional().describe("gRPC health service name liveness and startup check (type grpc); unset: a TCP connect to the port"),
+        ...probeTimings,
+    })
+    .superRefine((p, ctx) => {
+        if (p.livenessService === p.grpcService) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["livenessService"],
+                message: `liveness and readiness would both ask the gRPC health service "${p.livenessService}": ${DISTINCT_PROBES}; remove livenessService (liveness then connects to the port) or name another service`,
+            });
+        }
+    });
 
 const execCommand = z
     .array(z.string(), { error: (issue) => (issue.input === undefined ? "required when probes.type is exec (a command that exits 0 when healthy)" : undefined) })
     .min(1, "must name a command");
 
-const execProbes = z.strictObject({
-    type: z.literal("exec"),
-    /** Command that exits 0 while the process is alive. Required. */
-    livenessCommand: execCommand.describe("exec liveness command (type exec)"),
-    /** Command that exits 0 while the process can serve. Required. */
-    readinessCommand: execCommand.describe("exec readiness command (type exec)"),
-    /** Command that exits 0 once the process has started. Required. */
-    startupCommand: execCommand.describe("exec startup command (type exec)"),
-    ...probeTimings,
-});
+const execProbes = z
+    .strictObject({
+        type: z.literal("exec"),
+        /** Command that exits 0 while the process is alive. Required. */
+        livenessCommand: execCommand.describe("exec liveness command (type exec)"),
+        /** Command that exits 0 while the process can serve; must differ from livenessCommand. Required. */
+        readinessCommand: execCommand.describe("exec readiness command (type exec)"),
+        /** Command that exits 0 once the process has started. @default livenessCommand */
+        startupCommand: execCommand.optional().describe("exec startup command (type exec); livenessCommand when unset"),
+        ...probeTimings,
+    })
+    .superRefine((p, ctx) => {
+        if (JSON.stringify(p.livenessCommand) === JSON.stringify(p.readinessCommand)) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["readinessCommand"],
+                message: `liveness and readiness both run ${JSON.stringify(p.readinessCommand)}: ${DISTINCT_PROBES}; give readiness a command of its own (e.g. the same binary with another flag)`,
+            });
+        }
+    })
+    .transform((p) => ({ ...p, startupCommand: p.startupCommand ?? p.livenessCommand }));
 
 /**
  * Startup, liveness and readiness probes, by kind: `http` (the default when `type` is

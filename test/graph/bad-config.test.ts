@@ -46,6 +46,9 @@ const CASES: [string, (c: Config) => void, RegExp][] = [
     // The runner refused these two before; the program now refuses them itself (one check, stack/check.ts).
     ["secret env value stored in plain text", (c) => ((service(c).secretEnv = { API_TOKEN: "apiToken" }), (c["goship:apiToken"] = "not-encrypted")), /goship:apiToken: stored in plain text but used as a secret by goship:services\[0\]\.secretEnv\.API_TOKEN; run: pulumi config set --secret apiToken/],
     ["unknown top-level key", (c) => (c["goship:servics"] = []), /goship:servics: unknown key; .*check the spelling against README "Configuration", or remove it \(pulumi config rm servics\)/],
+    // Probes: liveness and readiness must differ.
+    ["gRPC liveness and readiness on the same health service", (c) => (service(c).probes = { type: "grpc", grpcService: "hello.v1", livenessService: "hello.v1" }), /goship:services\[0\]\.probes\.livenessService: liveness and readiness would both ask the gRPC health service "hello\.v1": .*; remove livenessService/],
+    ["identical exec liveness and readiness", (c) => (service(c).probes = { type: "exec", livenessCommand: ["/usr/local/bin/hello", "-check"], readinessCommand: ["/usr/local/bin/hello", "-check"] }), /goship:services\[0\]\.probes\.readinessCommand: liveness and readiness both run .*; give readiness a command of its own/],
 ];
 
 for (const [name, mutate, expected] of CASES) {

@@ -87,18 +87,6 @@ test("probes: http by default with distinct liveness and readiness paths on the 
     assert.equal(p.livenessProbe.periodSeconds, 10);
 });
 
-test("probes: grpc uses the numeric port; exec runs the given commands", () => {
-    const grpc = renderProbes(parseArgument(probesSchema, { type: "grpc", grpcService: "hello.v1" }, "probes"), 9090);
-    assert.deepEqual(grpc.livenessProbe.grpc, { port: 9090, service: "" });
-    assert.deepEqual(grpc.readinessProbe.grpc, { port: 9090, service: "hello.v1" });
-    const exec = renderProbes(
-        parseArgument(probesSchema, { type: "exec", livenessCommand: ["/app", "-live"], readinessCommand: ["/app", "-ready"], startupCommand: ["/app", "-live"] }, "probes"),
-        8080,
-    );
-    assert.deepEqual(exec.readinessProbe.exec, { command: ["/app", "-ready"] });
-    assert.throws(() => parseArgument(probesSchema, { type: "exec" }, "hello.probes"), /^Error: hello\.probes\.livenessCommand: required when probes\.type is exec/);
-});
-
 test("timezone modes: configMap, embedded and hostPath", () => {
     const cm = planTimezone({ zone: "Asia/Tokyo", os: "linux", configMapName: "hello-tz" });
     assert.equal(cm.mode, "configMap");
