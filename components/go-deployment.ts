@@ -120,6 +120,9 @@ export class GoDeployment extends pulumi.ComponentResource {
             preStopSleepSeconds: s.preStopSleepSeconds,
             priorityClassName: s.priorityClassName,
             readOnlyRootFilesystem: os === "linux" && (s.readOnlyRootFilesystem ?? true),
+            command: s.command,
+            args: s.args,
+            workingDir: s.workingDir,
         });
 
         const deployment = new k8s.apps.v1.Deployment(

@@ -72,6 +72,9 @@ export function goServiceArgs(spec: ServiceSpec, image: ImageChoice, ctx: StackC
         readOnlyRootFilesystem: spec.readOnlyRootFilesystem,
         rolloutTimeoutSeconds: spec.rolloutTimeoutSeconds,
         priorityClassName: spec.priorityClassName ?? ctx.priorityClass?.name,
+        command: spec.command,
+        args: spec.args,
+        workingDir: spec.workingDir,
         // Pods naming a PriorityClass that does not exist yet are refused at admission.
         waitFor: spec.priorityClassName === undefined && ctx.priorityClass ? [ctx.priorityClass.resource] : undefined,
         version: image.type === "build" ? revision : image.revision,

@@ -185,6 +185,8 @@ export const networkPolicySchema = z
     })
     .default({ enabled: true, egressCidrs: [] });
 
+const argList = z.array(z.string());
+
 /** Env vars goship sets itself, and the setting that sets each. */
 const RESERVED_ENV: Record<string, string> = { PORT: "port", TZ: "timezone.zone", SERVICE_NAME: "name" };
 
@@ -296,6 +298,16 @@ export const deploymentSettingsShape = {
     /** PriorityClass for the pods. @default none */
     priorityClassName: z.string().optional(),
     /**
+     * The container's command, replacing the image's ENTRYPOINT. goship's images hold one
+     * executable, the service's binary (/usr/local/bin/<name>, Windows C:\\app\\<name>.exe),
+     * and no shell; `$(VAR)` expands the container's env. @default the image's ENTRYPOINT
+     */
+    command: argList.min(1, "must name the executable (e.g. /usr/local/bin/hello), or remove command to run the image's ENTRYPOINT").optional().describe("replaces the image ENTRYPOINT; goship's images hold only the binary, at /usr/local/bin/<name>"),
+    /** Arguments to the command (or to the ENTRYPOINT); `$(VAR)` expands the container's env. @default none */
+    args: argList.optional().describe("arguments to the command or the image ENTRYPOINT"),
+    /** The process's working directory, an absolute path (on Windows pods, C:\\…). @default the image's, / */
+    workingDir: z.string().min(1).optional().describe("working directory: an absolute path (C:\\... on Windows pods)"),
+    /**
      * Linux: read-only root filesystem with a small writable /tmp. Windows pods cannot have one.
      * @default true on Linux
      */
@@ -313,6 +325,13 @@ interface CheckedSettings {
     terminationGracePeriodSeconds: number;
     timezone: { mode?: string };
     readOnlyRootFilesystem?: boolean;
+    workingDir?: string;
+}
+
+/** Why DIR cannot be the working directory of a container on OS, or undefined. */
+function workingDirProblem(dir: string, os: NodeOs): string | undefined {
+    if (os === "windows") return /^[A-Za-z]:[\\/]/.test(dir) ? undefined : `"${dir}" is not an absolute Windows path; use one such as C:\\app (the pods run on Windows nodes)`;
+    return dir.startsWith("/") ? undefined : `"${dir}" is not an absolute path; use one such as /tmp (relative paths depend on the runtime)`;
 }
 
 /** The checks that span several settings, for pods on OS. */
@@ -331,6 +350,8 @@ export function checkDeploymentSettings(s: CheckedSettings, os: NodeOs, ctx: z.R
     }
     const timezoneProblem = timezoneModeProblem(s.timezone.mode, os);
     if (timezoneProblem) ctx.addIssue({ code: "custom", path: ["timezone", "mode"], message: timezoneProblem });
+    const dirProblem = s.workingDir === undefined ? undefined : workingDirProblem(s.workingDir, os);
+    if (dirProblem) ctx.addIssue({ code: "custom", path: ["workingDir"], message: dirProblem });
     if (os === "windows") {
         if (s.readOnlyRootFilesystem === true) {
             ctx.addIssue({ code: "custom", path: ["readOnlyRootFilesystem"], message: WINDOWS_READ_ONLY_ROOT });

@@ -43,6 +43,10 @@ export interface PodOptions {
     priorityClassName?: string;
     /** Linux only: the container's root filesystem is read-only (/tmp stays writable). */
     readOnlyRootFilesystem: boolean;
+    /** Replaces the image's ENTRYPOINT. */
+    command?: string[];
+    args?: string[];
+    workingDir?: string;
 }
 
 /** The scratch space a read-only root filesystem still needs. */
@@ -112,6 +116,9 @@ export function renderPodTemplate(o: PodOptions): PodTemplateSpec {
                     // The image is pinned by digest, so Always costs one manifest check per
                     // start and never changes what runs; the linters require it.
                     imagePullPolicy: "Always",
+                    command: o.command,
+                    args: o.args,
+                    workingDir: o.workingDir,
                     ports: [{ name: HTTP_PORT_NAME, containerPort: o.port, protocol: "TCP" }],
                     env,
                     resources: kubernetesResources(o.resources),

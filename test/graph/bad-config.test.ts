@@ -49,6 +49,11 @@ const CASES: [string, (c: Config) => void, RegExp][] = [
     // Probes: liveness and readiness must differ.
     ["gRPC liveness and readiness on the same health service", (c) => (service(c).probes = { type: "grpc", grpcService: "hello.v1", livenessService: "hello.v1" }), /goship:services\[0\]\.probes\.livenessService: liveness and readiness would both ask the gRPC health service "hello\.v1": .*; remove livenessService/],
     ["identical exec liveness and readiness", (c) => (service(c).probes = { type: "exec", livenessCommand: ["/usr/local/bin/hello", "-check"], readinessCommand: ["/usr/local/bin/hello", "-check"] }), /goship:services\[0\]\.probes\.readinessCommand: liveness and readiness both run .*; give readiness a command of its own/],
+    // The container: command, args, workingDir.
+    ["empty command", (c) => (service(c).command = []), /goship:services\[0\]\.command: must name the executable \(e\.g\. \/usr\/local\/bin\/hello\), or remove command to run the image's ENTRYPOINT/],
+    ["args not a list of strings", (c) => (service(c).args = "-v"), /goship:services\[0\]\.args: expected array, got string/],
+    ["relative working directory", (c) => (service(c).workingDir = "app"), /goship:services\[0\]\.workingDir: "app" is not an absolute path; use one such as \/tmp/],
+    ["Linux working directory on Windows pods", (c) => Object.assign(service(c), { platforms: ["windows/amd64"], timezone: { zone: "UTC" }, workingDir: "/app" }), /goship:services\[0\]\.workingDir: "\/app" is not an absolute Windows path; use one such as C:\\app/],
 ];
 
 for (const [name, mutate, expected] of CASES) {
