@@ -123,6 +123,7 @@ export class GoDeployment extends pulumi.ComponentResource {
             command: s.command,
             args: s.args,
             workingDir: s.workingDir,
+            goMemLimit: s.goMemLimit,
         });
 
         const deployment = new k8s.apps.v1.Deployment(

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { windowsImageField } from "../build/args";
 import { NodeOs } from "../build/platforms";
+import { isGoMaxProcs, isGoMemLimit, MEMORY_LIMIT_ENV } from "./go-runtime";
 import { QUANTITY_PATTERN, parseQuantity } from "./quantity";
 import { windowsBuildProblem } from "./windows";
 import { isKnownZone } from "./zoneinfo";
@@ -185,10 +186,36 @@ export const networkPolicySchema = z
     })
     .default({ enabled: true, egressCidrs: [] });
 
+/**
+ * GOMEMLIMIT from the memory limit (components/deploy/go-runtime.ts), by `source`: `config`
+ * (a literal, percent of the configured limit) or `downwardAPI` (95.37% of the admitted limit).
+ */
+export const goMemLimitSchema = z
+    .discriminatedUnion(
+        "source",
+        [
+            z.strictObject({
+                /** @default "config" */
+                source: z.literal("config").default("config"),
+                /** Percent of the memory limit; the rest is headroom for memory the Go runtime does not manage. @default 90 */
+                percent: z.int().min(50, "below 50% the garbage collector runs far more often than the limit needs").max(100).default(90),
+            }),
+            z.strictObject({ source: z.literal("downwardAPI") }),
+        ],
+        { message: 'must have source "config" (percent of the configured limit) or "downwardAPI" (95.37% of the admitted limit)' },
+    )
+    .prefault({});
+
 const argList = z.array(z.string());
 
 /** Env vars goship sets itself, and the setting that sets each. */
-const RESERVED_ENV: Record<string, string> = { PORT: "port", TZ: "timezone.zone", SERVICE_NAME: "name" };
+const RESERVED_ENV: Record<string, string> = { PORT: "port", TZ: "timezone.zone", SERVICE_NAME: "name", [MEMORY_LIMIT_ENV]: "resources.limits.memory" };
+
+/** Env vars the Go runtime reads at start, and why a value would not do what it says. */
+const GO_RUNTIME_ENV: Record<string, [(value: string) => boolean, string]> = {
+    GOMEMLIMIT: [isGoMemLimit, "the Go runtime refuses it and the container exits at start (malformed GOMEMLIMIT); use bytes with an optional B, KiB, MiB, GiB or TiB (e.g. 200MiB), or off"],
+    GOMAXPROCS: [isGoMaxProcs, "the Go runtime ignores it and keeps its own default; use a whole number of at least 1, or remove it (Go 1.25+ follows the CPU limit)"],
+};
 
 /** Pod template annotations goship sets itself (see GoDeployment). */
 const RESERVED_POD_ANNOTATIONS = ["goship.dev/config-sha256"];
@@ -253,9 +280,11 @@ export const deploymentSettingsShape = {
     env: z
         .record(envName, z.string())
         .superRefine((env, ctx) => {
-            for (const key of Object.keys(env)) {
+            for (const [key, value] of Object.entries(env)) {
                 const setting = RESERVED_ENV[key];
                 if (setting) ctx.addIssue({ code: "custom", path: [key], message: `goship sets ${key} itself; set it through the service's ${setting} instead` });
+                const [accepts, reason] = GO_RUNTIME_ENV[key] ?? [() => true, ""];
+                if (!accepts(value)) ctx.addIssue({ code: "custom", path: [key], message: `"${value}": ${reason}` });
             }
         })
         .default({}),
@@ -307,6 +336,13 @@ export const deploymentSettingsShape = {
     args: argList.optional().describe("arguments to the command or the image ENTRYPOINT"),
     /** The process's working directory, an absolute path (on Windows pods, C:\\…). @default the image's, / */
     workingDir: z.string().min(1).optional().describe("working directory: an absolute path (C:\\... on Windows pods)"),
+    /**
+     * GOMEMLIMIT from the memory limit: `{source: config, percent}` writes percent of
+     * `resources.limits.memory` (in MiB); `{source: downwardAPI}` 95.37% of the limit the
+     * pod was admitted with. A GOMEMLIMIT in env or secretEnv wins (goship sets none).
+     * @default { source: "config", percent: 90 }
+     */
+    goMemLimit: goMemLimitSchema,
     /**
      * Linux: read-only root filesystem with a small writable /tmp. Windows pods cannot have one.
      * @default true on Linux
@@ -394,6 +430,8 @@ export const goDeploymentSettingsSchema = z
 export type ProbeSpec = z.output<typeof probesSchema>;
 /** Requests and limits, validated and defaulted. */
 export type ResourceSpec = z.output<typeof resourcesSchema>;
+/** GOMEMLIMIT's source, validated and defaulted. */
+export type GoMemLimit = z.output<typeof goMemLimitSchema>;
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
     return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { ProbeSpec, ResourceSpec } from "./args";
+import { GoMemLimit, ProbeSpec, ResourceSpec } from "./args";
+import { renderGoRuntimeEnv } from "./go-runtime";
 import { Labels } from "./labels";
 import { NodeOs } from "../build/platforms";
 import { HTTP_PORT_NAME, renderProbes } from "./probes";
@@ -47,6 +48,8 @@ export interface PodOptions {
     command?: string[];
     args?: string[];
     workingDir?: string;
+    /** GOMEMLIMIT from the memory limit (unless env or secretEnv sets it). */
+    goMemLimit: GoMemLimit;
 }
 
 /** The scratch space a read-only root filesystem still needs. */
@@ -59,10 +62,12 @@ function kubernetesResources(r: ResourceSpec) {
 
 /** The pod template of a goship Deployment: secure defaults, probes, timezone, graceful stop. */
 export function renderPodTemplate(o: PodOptions): PodTemplateSpec {
+    const userEnv = [...Object.keys(o.env), ...(o.secretEnvNames ?? [])];
     const env: EnvVar[] = [
         { name: "SERVICE_NAME", value: o.name },
         { name: "PORT", value: String(o.port) },
         ...o.timezone.env,
+        ...renderGoRuntimeEnv({ memoryLimit: o.resources.limits.memory, goMemLimit: o.goMemLimit, userEnv }),
         ...Object.entries(o.env)
             .sort(([a], [b]) => a.localeCompare(b))
             .map(([name, value]) => ({ name, value })),

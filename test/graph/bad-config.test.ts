@@ -54,6 +54,12 @@ const CASES: [string, (c: Config) => void, RegExp][] = [
     ["args not a list of strings", (c) => (service(c).args = "-v"), /goship:services\[0\]\.args: expected array, got string/],
     ["relative working directory", (c) => (service(c).workingDir = "app"), /goship:services\[0\]\.workingDir: "app" is not an absolute path; use one such as \/tmp/],
     ["Linux working directory on Windows pods", (c) => Object.assign(service(c), { platforms: ["windows/amd64"], timezone: { zone: "UTC" }, workingDir: "/app" }), /goship:services\[0\]\.workingDir: "\/app" is not an absolute Windows path; use one such as C:\\app/],
+    // The Go runtime: GOMEMLIMIT and GOMAXPROCS.
+    ["goMemLimit percent below 50", (c) => (service(c).goMemLimit = { percent: 20 }), /goship:services\[0\]\.goMemLimit\.percent: below 50% the garbage collector runs far more often than the limit needs/],
+    ["goMemLimit of an unknown source", (c) => (service(c).goMemLimit = { source: "cgroup" }), /goship:services\[0\]\.goMemLimit\.source: must have source "config" \(percent of the configured limit\) or "downwardAPI"/],
+    ["a GOMEMLIMIT Go refuses", (c) => (service(c).env = { GOMEMLIMIT: "1GB" }), /goship:services\[0\]\.env\.GOMEMLIMIT: "1GB": the Go runtime refuses it and the container exits at start .*; use bytes with an optional B, KiB, MiB, GiB or TiB \(e\.g\. 200MiB\), or off/],
+    ["a GOMAXPROCS Go ignores", (c) => (service(c).env = { GOMAXPROCS: "half" }), /goship:services\[0\]\.env\.GOMAXPROCS: "half": the Go runtime ignores it and keeps its own default; use a whole number of at least 1/],
+    ["goship's memory limit variable in env", (c) => (service(c).env = { GOSHIP_MEMORY_LIMIT_MIB: "64" }), /goship:services\[0\]\.env\.GOSHIP_MEMORY_LIMIT_MIB: goship sets GOSHIP_MEMORY_LIMIT_MIB itself; set it through the service's resources\.limits\.memory instead/],
 ];
 
 for (const [name, mutate, expected] of CASES) {

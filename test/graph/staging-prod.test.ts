@@ -183,3 +183,11 @@ test("prod: config files in a ConfigMap mounted read-only, with a checksum that 
     const after = one(changed.resources, "kubernetes:apps/v1:Deployment", "hello-deployment").inputs;
     assert.notEqual(after.spec.template.metadata.annotations["goship.dev/config-sha256"], checksum);
 });
+
+test("staging and prod: GOMEMLIMIT is 90% of each stack's memory limit; GOMAXPROCS is left to Go", () => {
+    for (const [run, expected] of [[staging, "230MiB"], [prod, "460MiB"]] as const) {
+        const env = one(run.resources, "kubernetes:apps/v1:Deployment", "hello-deployment").inputs.spec.template.spec.containers[0].env as { name: string; value?: string }[];
+        assert.equal(env.find((e) => e.name === "GOMEMLIMIT")?.value, expected);
+        assert.ok(!env.some((e) => e.name === "GOMAXPROCS"));
+    }
+});

@@ -28,6 +28,7 @@ export function renderTestPod(over: Partial<PodOptions>) {
         terminationGracePeriodSeconds: 30,
         preStopSleepSeconds: 5,
         readOnlyRootFilesystem: true,
+        goMemLimit: s.goMemLimit,
         ...over,
     };
     const spec = renderPodTemplate(options).spec as unknown as { imagePullSecrets?: unknown; containers: Record<string, unknown>[] };

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parseArgument } from "../../components/arguments";
-import { probesSchema, resourcesSchema } from "../../components/deploy/args";
+import { goMemLimitSchema, probesSchema, resourcesSchema } from "../../components/deploy/args";
 import { missingDockerignorePatterns, renderDockerignore } from "../../components/build/dockerignore";
 import { isPinnedByDigest, parseImageReference } from "../../components/build/image-reference";
 import { selectorLabels, standardLabels } from "../../components/deploy/labels";
@@ -34,6 +34,7 @@ function podOptions(over: Partial<PodOptions> = {}): PodOptions {
         terminationGracePeriodSeconds: 30,
         preStopSleepSeconds: 5,
         readOnlyRootFilesystem: true,
+        goMemLimit: parseArgument(goMemLimitSchema, undefined, "goMemLimit"),
         ...over,
     };
 }
@@ -112,7 +113,7 @@ test("timezone modes: configMap, embedded and hostPath", () => {
 test("pod template: env sorted after goship's own, /tmp emptyDir, digest image, spread and anti-affinity", () => {
     const t = renderPodTemplate(podOptions());
     const spec = t.spec as unknown as { containers: { env: { name: string }[]; image: string }[]; volumes: { name: string }[]; topologySpreadConstraints: unknown[]; affinity: unknown };
-    assert.deepEqual(spec.containers[0].env.map((e) => e.name), ["SERVICE_NAME", "PORT", "TZ", "A", "B"]);
+    assert.deepEqual(spec.containers[0].env.map((e) => e.name), ["SERVICE_NAME", "PORT", "TZ", "GOSHIP_MEMORY_LIMIT_MIB", "GOMEMLIMIT", "A", "B"]);
     assert.deepEqual(spec.volumes.map((v) => v.name).sort(), ["localtime", "tmp"]);
     assert.match(spec.containers[0].image, /@sha256:/);
     assert.equal(spec.topologySpreadConstraints.length, 1);
