@@ -76,6 +76,7 @@ export function goServiceArgs(spec: ServiceSpec, image: ImageChoice, ctx: StackC
         args: spec.args,
         workingDir: spec.workingDir,
         goMemLimit: spec.goMemLimit,
+        exposure: spec.exposure,
         // Pods naming a PriorityClass that does not exist yet are refused at admission.
         waitFor: spec.priorityClassName === undefined && ctx.priorityClass ? [ctx.priorityClass.resource] : undefined,
         version: image.type === "build" ? revision : image.revision,

@@ -19,6 +19,12 @@ const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environ
 
 const httpPath = z.string().regex(/^\/[^\s]*$/, "must be an absolute URL path such as /healthz");
 
+/** A Kubernetes object name of the DNS-subdomain kind (Secrets, IngressClasses, Gateways). */
+export const dnsSubdomain = z
+    .string()
+    .max(253)
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, "must be a Kubernetes object name: lowercase letters, digits, '-' and '.', e.g. registry-pull");
+
 const resourceAmounts = z.strictObject({
     /** CPU, e.g. `100m`. */
     cpu: quantity.optional().describe("CPU, e.g. 100m"),
@@ -186,6 +192,79 @@ export const networkPolicySchema = z
     })
     .default({ enabled: true, egressCidrs: [] });
 
+/** A Kubernetes annotation key: optional DNS-subdomain prefix and '/', then a name of at most 63 characters. */
+const annotationKey = z
+    .string()
+    .max(317)
+    .regex(
+        /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/,
+        "must be an annotation key: [prefix/]name, e.g. example.com/team",
+    );
+
+/** A DNS name an Ingress or HTTPRoute answers to; a leading `*.` is a wildcard. */
+const hostname = z
+    .string()
+    .max(253)
+    .regex(/^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, "must be a DNS name such as hello.example.com (lowercase; *.example.com for a wildcard; no scheme, port or path)");
+
+/** Fields both kinds of exposure share. */
+const exposureCommon = {
+    /** Host name the route answers to. Required. */
+    host: hostname,
+    /** Path prefix routed to the service. @default "/" */
+    path: httpPath.default("/"),
+    /** Annotations for the Ingress or HTTPRoute (controller settings). @default none */
+    annotations: z.record(annotationKey, z.string()).default({}).describe("annotations on the Ingress or HTTPRoute, e.g. the controller's settings"),
+};
+
+const ingressExposure = z
+    .strictObject({
+        kind: z.literal("ingress"),
+        ...exposureCommon,
+        /** IngressClass of the controller that serves it. @default the cluster's default IngressClass */
+        ingressClassName: dnsSubdomain.optional().describe("IngressClass; the cluster's default class when unset"),
+        /** kubernetes.io/tls Secret (in the namespace) with the host's certificate. Required unless plainHttp. */
+        tlsSecretName: dnsSubdomain.optional().describe("kubernetes.io/tls Secret with the host's certificate, in the stack's namespace"),
+        /** Serve plain HTTP on purpose: no TLS section (Polaris tlsSettingsMissing reports it). @default false */
+        plainHttp: z.boolean().default(false).describe("serve plain HTTP on purpose (no tls section); the linters report it"),
+    })
+    .superRefine((e, ctx) => {
+        if (e.tlsSecretName === undefined && !e.plainHttp) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["tlsSecretName"],
+                message: `is required: without it the Ingress serves ${e.host} over plain HTTP (Polaris tlsSettingsMissing); name the kubernetes.io/tls Secret holding its certificate, or set plainHttp: true to serve HTTP on purpose`,
+            });
+        }
+        if (e.tlsSecretName !== undefined && e.plainHttp) {
+            ctx.addIssue({ code: "custom", path: ["plainHttp"], message: "contradicts tlsSecretName (TLS is on); remove one of the two" });
+        }
+    });
+
+const httpRouteExposure = z.strictObject({
+    kind: z.literal("httpRoute"),
+    ...exposureCommon,
+    /** The Gateway that serves the route (TLS is its listener's). Required. */
+    parentRef: z
+        .strictObject({
+            /** Gateway name. Required. */
+            name: dnsSubdomain,
+            /** Gateway namespace; its listener's allowedRoutes must admit this one. @default the route's namespace */
+            namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a namespace name (a DNS label)").max(63).optional(),
+            /** Listener of the Gateway to attach to. @default every listener that admits the route */
+            sectionName: dnsSubdomain.optional().describe("listener name of the Gateway; every listener that admits the route when unset"),
+        })
+        .describe("the Gateway: {name, namespace, sectionName}"),
+});
+
+/**
+ * How the Service is reached from outside the cluster: an Ingress (networking.k8s.io/v1)
+ * or a Gateway API HTTPRoute (gateway.networking.k8s.io/v1), by `kind`.
+ */
+export const exposureSchema = z.discriminatedUnion("kind", [ingressExposure, httpRouteExposure], {
+    message: 'must have kind "ingress" (host, tlsSecretName, ingressClassName) or "httpRoute" (host, parentRef)',
+});
+
 /**
  * GOMEMLIMIT from the memory limit (components/deploy/go-runtime.ts), by `source`: `config`
  * (a literal, percent of the configured limit) or `downwardAPI` (95.37% of the admitted limit).
@@ -219,15 +298,6 @@ const GO_RUNTIME_ENV: Record<string, [(value: string) => boolean, string]> = {
 
 /** Pod template annotations goship sets itself (see GoDeployment). */
 const RESERVED_POD_ANNOTATIONS = ["goship.dev/config-sha256"];
-
-/** A Kubernetes annotation key: optional DNS-subdomain prefix and '/', then a name of at most 63 characters. */
-const annotationKey = z
-    .string()
-    .max(317)
-    .regex(
-        /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/,
-        "must be an annotation key: [prefix/]name, e.g. example.com/team",
-    );
 
 /** Names of secret env vars: checked here whatever their values are (config keys or secret Outputs). */
 export function secretEnvField<V extends z.ZodType>(value: V) {
@@ -343,6 +413,8 @@ export const deploymentSettingsShape = {
      * @default { source: "config", percent: 90 }
      */
     goMemLimit: goMemLimitSchema,
+    /** Exposure outside the cluster: `{kind: ingress, …}` or `{kind: httpRoute, …}`. @default none (in-cluster only) */
+    exposure: exposureSchema.optional(),
     /**
      * Linux: read-only root filesystem with a small writable /tmp. Windows pods cannot have one.
      * @default true on Linux
@@ -432,6 +504,8 @@ export type ProbeSpec = z.output<typeof probesSchema>;
 export type ResourceSpec = z.output<typeof resourcesSchema>;
 /** GOMEMLIMIT's source, validated and defaulted. */
 export type GoMemLimit = z.output<typeof goMemLimitSchema>;
+/** An Ingress or HTTPRoute, validated and defaulted. */
+export type ExposureSpec = z.output<typeof exposureSchema>;
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
     return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;

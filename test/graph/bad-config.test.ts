@@ -60,6 +60,12 @@ const CASES: [string, (c: Config) => void, RegExp][] = [
     ["a GOMEMLIMIT Go refuses", (c) => (service(c).env = { GOMEMLIMIT: "1GB" }), /goship:services\[0\]\.env\.GOMEMLIMIT: "1GB": the Go runtime refuses it and the container exits at start .*; use bytes with an optional B, KiB, MiB, GiB or TiB \(e\.g\. 200MiB\), or off/],
     ["a GOMAXPROCS Go ignores", (c) => (service(c).env = { GOMAXPROCS: "half" }), /goship:services\[0\]\.env\.GOMAXPROCS: "half": the Go runtime ignores it and keeps its own default; use a whole number of at least 1/],
     ["goship's memory limit variable in env", (c) => (service(c).env = { GOSHIP_MEMORY_LIMIT_MIB: "64" }), /goship:services\[0\]\.env\.GOSHIP_MEMORY_LIMIT_MIB: goship sets GOSHIP_MEMORY_LIMIT_MIB itself; set it through the service's resources\.limits\.memory instead/],
+    // Exposure.
+    ["exposure of an unknown kind", (c) => (service(c).exposure = { kind: "loadBalancer", host: "hello.example.com" }), /goship:services\[0\]\.exposure\.kind: must have kind "ingress" \(host, tlsSecretName, ingressClassName\) or "httpRoute" \(host, parentRef\)/],
+    ["Ingress without TLS", (c) => (service(c).exposure = { kind: "ingress", host: "hello.example.com" }), /goship:services\[0\]\.exposure\.tlsSecretName: is required: without it the Ingress serves hello\.example\.com over plain HTTP \(Polaris tlsSettingsMissing\); .*or set plainHttp: true/],
+    ["Ingress host with a scheme", (c) => (service(c).exposure = { kind: "ingress", host: "https://hello.example.com", tlsSecretName: "t" }), /goship:services\[0\]\.exposure\.host: must be a DNS name such as hello\.example\.com/],
+    ["HTTPRoute without its Gateway", (c) => (service(c).exposure = { kind: "httpRoute", host: "hello.example.com" }), /goship:services\[0\]\.exposure\.parentRef: is required/],
+    ["HTTPRoute with an Ingress field", (c) => (service(c).exposure = { kind: "httpRoute", host: "hello.example.com", parentRef: { name: "g" }, ingressClassName: "nginx" }), /goship:services\[0\]\.exposure: unknown key ingressClassName/],
 ];
 
 for (const [name, mutate, expected] of CASES) {
