@@ -126,6 +126,7 @@ export class GoDeployment extends pulumi.ComponentResource {
             args: s.args,
             workingDir: s.workingDir,
             goMemLimit: s.goMemLimit,
+            imagePullSecrets: s.imagePullSecrets,
         });
 
         const deployment = new k8s.apps.v1.Deployment(

@@ -27,6 +27,10 @@ export interface StackContext {
     revision?: SourceRevision;
     /** The stack's PriorityClass: the default for services that name none. */
     priorityClass?: { name: string; resource: pulumi.Resource };
+    /** Pull Secrets every pod of the stack names (goship:kubernetes.imagePullSecrets). @default none */
+    imagePullSecrets?: string[];
+    /** The pull Secret the stack makes from goship:kubernetes.pullCredentials. */
+    pullSecret?: { name: string; resource: pulumi.Resource };
 }
 
 /**
@@ -46,6 +50,12 @@ function promoteSource(spec: ServiceSpec, image: Extract<ImageChoice, { type: "d
         // upstream's), then this stack's moving tag (components/publish/tags.ts).
         tags: [releaseTag(image.revision ?? "unknown", digestHex.slice(0, RECIPE_HASH_LENGTH)), stackTag(ctx.stack)],
     };
+}
+
+/** The resources a Deployment waits for, or undefined when none. */
+function waitFor(resources: (pulumi.Resource | undefined)[]): pulumi.Resource[] | undefined {
+    const present = resources.filter((r): r is pulumi.Resource => r !== undefined);
+    return present.length > 0 ? present : undefined;
 }
 
 /** Maps one validated service spec, and where its image comes from, onto the GoService component's arguments. */
@@ -77,8 +87,10 @@ export function goServiceArgs(spec: ServiceSpec, image: ImageChoice, ctx: StackC
         workingDir: spec.workingDir,
         goMemLimit: spec.goMemLimit,
         exposure: spec.exposure,
-        // Pods naming a PriorityClass that does not exist yet are refused at admission.
-        waitFor: spec.priorityClassName === undefined && ctx.priorityClass ? [ctx.priorityClass.resource] : undefined,
+        imagePullSecrets: [...(ctx.imagePullSecrets ?? []), ...(ctx.pullSecret ? [ctx.pullSecret.name] : []), ...spec.imagePullSecrets],
+        // Pods naming a PriorityClass that does not exist yet are refused at admission; a
+        // missing pull Secret would fail their first pulls.
+        waitFor: waitFor([spec.priorityClassName === undefined ? ctx.priorityClass?.resource : undefined, ctx.pullSecret?.resource]),
         version: image.type === "build" ? revision : image.revision,
         partOf: ctx.project,
     };

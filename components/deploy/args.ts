@@ -285,6 +285,12 @@ export const goMemLimitSchema = z
     )
     .prefault({});
 
+/** Names of image pull Secrets that exist in the namespace. */
+export const imagePullSecretsField = z
+    .array(dnsSubdomain)
+    .default([])
+    .describe("names of kubernetes.io/dockerconfigjson Secrets in the namespace the pods pull their image with");
+
 const argList = z.array(z.string());
 
 /** Env vars goship sets itself, and the setting that sets each. */
@@ -415,6 +421,8 @@ export const deploymentSettingsShape = {
     goMemLimit: goMemLimitSchema,
     /** Exposure outside the cluster: `{kind: ingress, …}` or `{kind: httpRoute, …}`. @default none (in-cluster only) */
     exposure: exposureSchema.optional(),
+    /** Secrets (kubernetes.io/dockerconfigjson, existing in the namespace) the pods pull their image with. @default none */
+    imagePullSecrets: imagePullSecretsField,
     /**
      * Linux: read-only root filesystem with a small writable /tmp. Windows pods cannot have one.
      * @default true on Linux

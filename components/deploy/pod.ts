@@ -5,6 +5,7 @@ import { renderGoRuntimeEnv } from "./go-runtime";
 import { Labels } from "./labels";
 import { NodeOs } from "../build/platforms";
 import { HTTP_PORT_NAME, renderProbes } from "./probes";
+import { renderImagePullSecrets } from "./pull-secrets";
 import { containerSecurityContext, podSecurityContext } from "./security";
 import { TimezonePlan } from "./timezone";
 import { WINDOWS_TOLERATION } from "./windows";
@@ -50,6 +51,8 @@ export interface PodOptions {
     workingDir?: string;
     /** GOMEMLIMIT from the memory limit (unless env or secretEnv sets it). */
     goMemLimit: GoMemLimit;
+    /** Secrets the kubelet pulls the image with. */
+    imagePullSecrets?: string[];
 }
 
 /** The scratch space a read-only root filesystem still needs. */
@@ -97,6 +100,7 @@ export function renderPodTemplate(o: PodOptions): PodTemplateSpec {
             securityContext: podSecurityContext(o.os),
             terminationGracePeriodSeconds: o.terminationGracePeriodSeconds,
             priorityClassName: o.priorityClassName,
+            imagePullSecrets: renderImagePullSecrets(o.imagePullSecrets ?? []),
             nodeSelector,
             tolerations: o.os === "windows" ? [{ ...WINDOWS_TOLERATION }] : undefined,
             topologySpreadConstraints: [

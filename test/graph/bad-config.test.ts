@@ -11,6 +11,10 @@ function service(c: Config): Service {
     return (c["goship:services"] as Service[])[0];
 }
 
+function kubernetes(c: Config): Record<string, unknown> {
+    return c["goship:kubernetes"] as Record<string, unknown>;
+}
+
 /** Runs the dev stack with one thing broken; returns the error and how much was registered. */
 async function failure(mutate: (c: Config) => void, opts: { secrets?: Record<string, string> } = {}): Promise<{ message: string; registered: number }> {
     try {
@@ -66,6 +70,14 @@ const CASES: [string, (c: Config) => void, RegExp][] = [
     ["Ingress host with a scheme", (c) => (service(c).exposure = { kind: "ingress", host: "https://hello.example.com", tlsSecretName: "t" }), /goship:services\[0\]\.exposure\.host: must be a DNS name such as hello\.example\.com/],
     ["HTTPRoute without its Gateway", (c) => (service(c).exposure = { kind: "httpRoute", host: "hello.example.com" }), /goship:services\[0\]\.exposure\.parentRef: is required/],
     ["HTTPRoute with an Ingress field", (c) => (service(c).exposure = { kind: "httpRoute", host: "hello.example.com", parentRef: { name: "g" }, ingressClassName: "nginx" }), /goship:services\[0\]\.exposure: unknown key ingressClassName/],
+    // Image pull Secrets.
+    ["image pull Secret name not an object name", (c) => (service(c).imagePullSecrets = ["Team_Pull"]), /goship:services\[0\]\.imagePullSecrets\[0\]: must be a Kubernetes object name/],
+    ["stack image pull Secret name not an object name", (c) => (kubernetes(c).imagePullSecrets = ["a b"]), /goship:kubernetes\.imagePullSecrets\[0\]: must be a Kubernetes object name/],
+    ["pull credentials reusing the push password", (c) => (kubernetes(c).pullCredentials = { username: "puller", passwordKey: "registryPassword" }), /goship:kubernetes\.pullCredentials\.passwordKey: "registryPassword" is the push password .*; pods only pull, so give them a login of their own .* under another key/],
+    ["pull credentials whose password is not set", (c) => (kubernetes(c).pullCredentials = { username: "puller", passwordKey: "pullPassword" }), /goship:pullPassword: required by goship:kubernetes\.pullCredentials\.passwordKey; run: pulumi config set --secret pullPassword <value>/],
+    ["pull credentials' password in plain text", (c) => ((kubernetes(c).pullCredentials = { username: "puller", passwordKey: "pullPassword" }), (c["goship:pullPassword"] = "plain")), /goship:pullPassword: stored in plain text but used as a secret by goship:kubernetes\.pullCredentials\.passwordKey/],
+    ["pull credentials with the password inline", (c) => (kubernetes(c).pullCredentials = { username: "puller", password: "inline" }), /goship:kubernetes\.pullCredentials: unknown key password/],
+    ["pull credentials without a server to default to", (c) => ((c["goship:registry"] = { type: "ecr", region: "eu-west-1" }), (kubernetes(c).pullCredentials = { username: "puller", passwordKey: "pullPassword" })), /goship:kubernetes\.pullCredentials\.server: is required: goship:registry is ECR/],
 ];
 
 for (const [name, mutate, expected] of CASES) {
