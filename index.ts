@@ -9,6 +9,7 @@ import { engineStackOutputs, promotionLine } from "./stack/promotion";
 import { imageAccess, registryAccess } from "./stack/registry-access";
 import { releaseOutput } from "./stack/release-output";
 import { programConfigEntries, readSecrets } from "./stack/pulumi-config";
+import { missingPullSecretWarning, stackPullSecret } from "./stack/pull-credentials";
 import { buildRevision, sourceRevision } from "./stack/revision";
 import { goServiceArgs } from "./stack/service-args";
 import { chooseTarget, renderModeFrom } from "./stack/target";
@@ -31,6 +32,9 @@ export = async () => {
     const needsHostPath = config.services.some((s) => s.timezone.mode === "hostPath");
     const namespace = stackNamespace(config.kubernetes, needsHostPath, { provider: target.kubernetes });
     const priorityClass = stackPriorityClass(config.kubernetes, { provider: target.kubernetes });
+    const pullSecret = stackPullSecret(config, { namespace, partOf: pulumi.getProject(), secret: target.secret }, { provider: target.kubernetes });
+    const pullWarning = missingPullSecretWarning(config);
+    if (pullWarning) pulumi.log.warn(pullWarning);
     const images: Record<string, pulumi.Output<string>> = {};
     const releases: Record<string, pulumi.Output<unknown>> = {};
     const endpoints: Record<string, pulumi.Output<string>> = {};
@@ -57,6 +61,8 @@ export = async () => {
                 build: config.build,
                 revision,
                 priorityClass,
+                imagePullSecrets: config.kubernetes.imagePullSecrets,
+                pullSecret,
             }),
             { providers: target.providers },
         );

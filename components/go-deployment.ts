@@ -5,6 +5,7 @@ import { z } from "zod";
 import { parseArguments } from "./arguments";
 import { goDeploymentSettingsSchema } from "./deploy/args";
 import { selectorLabels, standardLabels } from "./deploy/labels";
+import { HTTP_ROUTE_API_VERSION, renderHttpRouteSpec, renderIngressSpec } from "./deploy/exposure";
 import { renderDeploymentSpec, renderPodTemplate } from "./deploy/pod";
 import { renderHpaSpec, renderNetworkPolicySpec, renderPdbSpec, renderServiceSpec } from "./deploy/policies";
 import { planTimezone } from "./deploy/timezone";
@@ -31,7 +32,8 @@ export interface GoDeploymentArgs extends Omit<z.input<typeof goDeploymentSettin
 
 /**
  * Runs a Go service image on Kubernetes: Deployment, Service, ServiceAccount, and as
- * configured PodDisruptionBudget, HorizontalPodAutoscaler, NetworkPolicy and ConfigMaps.
+ * configured PodDisruptionBudget, HorizontalPodAutoscaler, NetworkPolicy, ConfigMaps and
+ * an Ingress or HTTPRoute.
  * Secure by default (non-root, read-only root, no capabilities, RuntimeDefault seccomp).
  */
 export class GoDeployment extends pulumi.ComponentResource {
@@ -120,6 +122,11 @@ export class GoDeployment extends pulumi.ComponentResource {
             preStopSleepSeconds: s.preStopSleepSeconds,
             priorityClassName: s.priorityClassName,
             readOnlyRootFilesystem: os === "linux" && (s.readOnlyRootFilesystem ?? true),
+            command: s.command,
+            args: s.args,
+            workingDir: s.workingDir,
+            goMemLimit: s.goMemLimit,
+            imagePullSecrets: s.imagePullSecrets,
         });
 
         const deployment = new k8s.apps.v1.Deployment(
@@ -153,6 +160,20 @@ export class GoDeployment extends pulumi.ComponentResource {
                 { ...child, dependsOn: [deployment] },
             );
         }
+        const exposure = s.exposure;
+        if (exposure?.kind === "ingress") {
+            new k8s.networking.v1.Ingress(
+                `${name}-ingress`,
+                { metadata: { ...metadata(name), annotations: nonEmpty(exposure.annotations) }, spec: renderIngressSpec(exposure, name) },
+                { ...child, dependsOn: [service] },
+            );
+        } else if (exposure?.kind === "httpRoute") {
+            new k8s.apiextensions.CustomResource(
+                `${name}-route`,
+                { apiVersion: HTTP_ROUTE_API_VERSION, kind: "HTTPRoute", metadata: { ...metadata(name), annotations: nonEmpty(exposure.annotations) }, spec: renderHttpRouteSpec(exposure, name) },
+                { ...child, dependsOn: [service] },
+            );
+        }
         if (networkPolicy.enabled) {
             new k8s.networking.v1.NetworkPolicy(
                 `${name}-netpol`,
@@ -169,6 +190,11 @@ export class GoDeployment extends pulumi.ComponentResource {
         this.url = pulumi.interpolate`http://${service.metadata.name}.${service.metadata.namespace}.svc.cluster.local`;
         this.registerOutputs({ url: this.url, deploymentName: this.deploymentName, serviceName: this.serviceName, namespace: this.namespace, image: this.image, rolledOutImage: this.rolledOutImage });
     }
+}
+
+/** The map, or undefined when it is empty (no `annotations: {}` in the manifest). */
+function nonEmpty(map: Record<string, string>): Record<string, string> | undefined {
+    return Object.keys(map).length > 0 ? map : undefined;
 }
 
 /** Stable digest of everything mounted from ConfigMaps: a change rolls the pods. */

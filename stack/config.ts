@@ -5,10 +5,11 @@ import { assetsField, buildArgsField, buildSecretsField, builderImageField, caCe
 import { goBuildSettingsSchema } from "../components/build/go-settings";
 import { isPinnedByDigest } from "../components/build/image-reference";
 import { NodeOs, Platform, platformOs } from "../components/build/platforms";
-import { checkDeploymentSettings, deploymentSettingsShape, secretEnvField } from "../components/deploy/args";
+import { checkDeploymentSettings, deploymentSettingsShape, imagePullSecretsField, secretEnvField } from "../components/deploy/args";
 import { windowsBuildProblem } from "../components/deploy/windows";
 import { registrySchema } from "../components/publish/registry";
 import { applyOverrides, overriddenPath, overrideSets } from "./overrides";
+import { checkPullCredentials, pullCredentialsSchema, pullPasswordKeyOf, pullPasswordSecret } from "./pull-credentials";
 
 /**
  * The stack configuration schema: goship's `goship:*` keys, composed from the components'
@@ -126,6 +127,8 @@ export const kubernetesSchema = z.strictObject({
         })
         .optional()
         .describe("a PriorityClass this stack creates; services without priorityClassName use it"),
+    imagePullSecrets: imagePullSecretsField,
+    pullCredentials: pullCredentialsSchema.optional(),
 });
 
 export const buildSchema = z
@@ -188,6 +191,7 @@ export const stackConfigSchema = z
         if (!c.registry && c.services.some((s) => s.image.source === "build")) {
             ctx.addIssue({ code: "custom", path: ["registry"], message: 'required when a service builds its image; set {type: generic, server: ...} or {type: ecr, region: ...}' });
         }
+        checkPullCredentials(c, { own: CONFIG_KEYS, pushPassword: REGISTRY_PASSWORD_KEY }, ctx);
     });
 
 /** One service, validated and with every default filled in. */
@@ -287,14 +291,14 @@ export interface RequiredSecret {
 
 /**
  * Secret config keys the config needs: the generic registry's password when a username
- * is set, and each key a service's secretEnv names.
+ * is set, each key a service's secretEnv names, and the pull password's.
  */
 export function requiredSecrets(config: StackConfig): RequiredSecret[] {
     const registry = config.registry?.type === "generic" && config.registry.username !== undefined ? [{ key: REGISTRY_PASSWORD_KEY, where: "registry.username" }] : [];
     const env = config.services.flatMap((s, i) => Object.entries(s.secretEnv).map(([name, key]) => ({ key, where: `services[${i}].secretEnv.${name}` })));
     const build = config.services.flatMap((s, i) => Object.entries(s.buildSecrets).map(([name, key]) => ({ key, where: `services[${i}].buildSecrets.${name}` })));
     const modules = config.services.flatMap((s, i) => (s.moduleCredentials ?? []).map((c, j) => ({ key: c.passwordKey, where: `services[${i}].moduleCredentials[${j}].passwordKey` })));
-    return [...registry, ...env, ...build, ...modules];
+    return [...registry, ...env, ...build, ...modules, ...pullPasswordSecret(config)];
 }
 
 /** The error line for a required secret that is missing (or, with `problem`, stored wrongly). */
@@ -318,9 +322,9 @@ export function secretProblems(config: StackConfig, entries: ConfigEntries): str
 
 /**
  * Keys in goship's namespace that nothing reads: a misspelt `goship:servics` would
- * otherwise be ignored silently. Known are CONFIG_KEYS, the registry password, and the
- * secret keys the services' secretEnv names (read from the raw value when the config
- * itself is invalid, so a valid secret key is never reported).
+ * otherwise be ignored silently. Known are CONFIG_KEYS, the registry password, the secret
+ * keys the services' secretEnv names and the pull password's key (read from the raw values
+ * when the config itself is invalid, so a valid secret key is never reported).
  */
 export function unknownKeyProblems(entries: ConfigEntries): string[] {
     const overrides = entryValue(entries, "overrides");
@@ -329,6 +333,7 @@ export function unknownKeyProblems(entries: ConfigEntries): string[] {
         REGISTRY_PASSWORD_KEY,
         ...secretKeysNamedBy(entryValue(entries, "services")),
         ...secretKeysNamedBy(overrides !== null && typeof overrides === "object" ? Object.values(overrides) : undefined),
+        ...pullPasswordKeyOf(entryValue(entries, "kubernetes")),
     ]);
     return Object.keys(entries)
         .filter((k) => k.startsWith(`${CONFIG_NAMESPACE}:`))
@@ -337,7 +342,7 @@ export function unknownKeyProblems(entries: ConfigEntries): string[] {
         .sort()
         .map(
             (key) =>
-                `${CONFIG_NAMESPACE}:${key}: unknown key; goship reads ${CONFIG_KEYS.map((k) => `${CONFIG_NAMESPACE}:${k}`).join(", ")}, ${CONFIG_NAMESPACE}:${REGISTRY_PASSWORD_KEY} and the secret keys a service's secretEnv names; check the spelling against README "Configuration", or remove it (pulumi config rm ${key})`,
+                `${CONFIG_NAMESPACE}:${key}: unknown key; goship reads ${CONFIG_KEYS.map((k) => `${CONFIG_NAMESPACE}:${k}`).join(", ")}, ${CONFIG_NAMESPACE}:${REGISTRY_PASSWORD_KEY} and the secret keys a service's secretEnv or kubernetes.pullCredentials.passwordKey names; check the spelling against README "Configuration", or remove it (pulumi config rm ${key})`,
         );
 }
 

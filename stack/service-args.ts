@@ -27,6 +27,10 @@ export interface StackContext {
     revision?: SourceRevision;
     /** The stack's PriorityClass: the default for services that name none. */
     priorityClass?: { name: string; resource: pulumi.Resource };
+    /** Pull Secrets every pod of the stack names (goship:kubernetes.imagePullSecrets). @default none */
+    imagePullSecrets?: string[];
+    /** The pull Secret the stack makes from goship:kubernetes.pullCredentials. */
+    pullSecret?: { name: string; resource: pulumi.Resource };
 }
 
 /**
@@ -54,6 +58,12 @@ function netrcOf(credentials: NonNullable<ServiceSpec["moduleCredentials"]>, ctx
     return pulumi.secret(pulumi.all(lines).apply((l) => l.join("")));
 }
 
+/** The resources a Deployment waits for, or undefined when none. */
+function waitFor(resources: (pulumi.Resource | undefined)[]): pulumi.Resource[] | undefined {
+    const present = resources.filter((r): r is pulumi.Resource => r !== undefined);
+    return present.length > 0 ? present : undefined;
+}
+
 /** Maps one validated service spec, and where its image comes from, onto the GoService component's arguments. */
 export function goServiceArgs(spec: ServiceSpec, image: ImageChoice, ctx: StackContext): GoServiceArgs {
     const os = nodeOsOf(spec.platforms);
@@ -78,8 +88,15 @@ export function goServiceArgs(spec: ServiceSpec, image: ImageChoice, ctx: StackC
         readOnlyRootFilesystem: spec.readOnlyRootFilesystem,
         rolloutTimeoutSeconds: spec.rolloutTimeoutSeconds,
         priorityClassName: spec.priorityClassName ?? ctx.priorityClass?.name,
-        // Pods naming a PriorityClass that does not exist yet are refused at admission.
-        waitFor: spec.priorityClassName === undefined && ctx.priorityClass ? [ctx.priorityClass.resource] : undefined,
+        command: spec.command,
+        args: spec.args,
+        workingDir: spec.workingDir,
+        goMemLimit: spec.goMemLimit,
+        exposure: spec.exposure,
+        imagePullSecrets: [...(ctx.imagePullSecrets ?? []), ...(ctx.pullSecret ? [ctx.pullSecret.name] : []), ...spec.imagePullSecrets],
+        // Pods naming a PriorityClass that does not exist yet are refused at admission; a
+        // missing pull Secret would fail their first pulls.
+        waitFor: waitFor([spec.priorityClassName === undefined ? ctx.priorityClass?.resource : undefined, ctx.pullSecret?.resource]),
         version: image.type === "build" ? revision : image.revision,
         partOf: ctx.project,
     };

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { windowsImageField } from "../build/args";
 import { NodeOs } from "../build/platforms";
+import { isGoMaxProcs, isGoMemLimit, MEMORY_LIMIT_ENV } from "./go-runtime";
 import { QUANTITY_PATTERN, parseQuantity } from "./quantity";
 import { windowsBuildProblem } from "./windows";
 import { isKnownZone } from "./zoneinfo";
@@ -17,6 +18,12 @@ const quantity = z.string().regex(QUANTITY_PATTERN, "must be a Kubernetes quanti
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name ([A-Za-z_][A-Za-z0-9_]*)");
 
 const httpPath = z.string().regex(/^\/[^\s]*$/, "must be an absolute URL path such as /healthz");
+
+/** A Kubernetes object name of the DNS-subdomain kind (Secrets, IngressClasses, Gateways). */
+export const dnsSubdomain = z
+    .string()
+    .max(253)
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, "must be a Kubernetes object name: lowercase letters, digits, '-' and '.', e.g. registry-pull");
 
 const resourceAmounts = z.strictObject({
     /** CPU, e.g. `100m`. */
@@ -88,27 +95,56 @@ const httpProbes = z
         }
     });
 
-const grpcProbes = z.strictObject({
-    type: z.literal("grpc"),
-    /** gRPC health service name for readiness; liveness and startup check the server. @default "" */
-    grpcService: z.string().optional().describe("gRPC health service name (type grpc); empty checks the server"),
-    ...probeTimings,
-});
+/** Why liveness and readiness must differ: the two fire on different trouble (kube-score pod-probes-identical). */
+const DISTINCT_PROBES = "a pod failing readiness would be restarted instead of taken out of rotation (kube-score pod-probes-identical)";
+
+const grpcProbes = z
+    .strictObject({
+        type: z.literal("grpc"),
+        /** gRPC health service name readiness checks; "" asks for the server's overall health. @default "" */
+        grpcService: z.string().default("").describe("gRPC health service name readiness checks (type grpc); empty checks the server"),
+        /**
+         * gRPC health service name liveness and startup check ("" is the server's overall
+         * health); must differ from grpcService. @default unset: a TCP connect to the port
+         */
+        livenessService: z.string().optional().describe("gRPC health service name liveness and startup check (type grpc); unset: a TCP connect to the port"),
+        ...probeTimings,
+    })
+    .superRefine((p, ctx) => {
+        if (p.livenessService === p.grpcService) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["livenessService"],
+                message: `liveness and readiness would both ask the gRPC health service "${p.livenessService}": ${DISTINCT_PROBES}; remove livenessService (liveness then connects to the port) or name another service`,
+            });
+        }
+    });
 
 const execCommand = z
     .array(z.string(), { error: (issue) => (issue.input === undefined ? "required when probes.type is exec (a command that exits 0 when healthy)" : undefined) })
     .min(1, "must name a command");
 
-const execProbes = z.strictObject({
-    type: z.literal("exec"),
-    /** Command that exits 0 while the process is alive. Required. */
-    livenessCommand: execCommand.describe("exec liveness command (type exec)"),
-    /** Command that exits 0 while the process can serve. Required. */
-    readinessCommand: execCommand.describe("exec readiness command (type exec)"),
-    /** Command that exits 0 once the process has started. Required. */
-    startupCommand: execCommand.describe("exec startup command (type exec)"),
-    ...probeTimings,
-});
+const execProbes = z
+    .strictObject({
+        type: z.literal("exec"),
+        /** Command that exits 0 while the process is alive. Required. */
+        livenessCommand: execCommand.describe("exec liveness command (type exec)"),
+        /** Command that exits 0 while the process can serve; must differ from livenessCommand. Required. */
+        readinessCommand: execCommand.describe("exec readiness command (type exec)"),
+        /** Command that exits 0 once the process has started. @default livenessCommand */
+        startupCommand: execCommand.optional().describe("exec startup command (type exec); livenessCommand when unset"),
+        ...probeTimings,
+    })
+    .superRefine((p, ctx) => {
+        if (JSON.stringify(p.livenessCommand) === JSON.stringify(p.readinessCommand)) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["readinessCommand"],
+                message: `liveness and readiness both run ${JSON.stringify(p.readinessCommand)}: ${DISTINCT_PROBES}; give readiness a command of its own (e.g. the same binary with another flag)`,
+            });
+        }
+    })
+    .transform((p) => ({ ...p, startupCommand: p.startupCommand ?? p.livenessCommand }));
 
 /**
  * Startup, liveness and readiness probes, by kind: `http` (the default when `type` is
@@ -156,12 +192,6 @@ export const networkPolicySchema = z
     })
     .default({ enabled: true, egressCidrs: [] });
 
-/** Env vars goship sets itself, and the setting that sets each. */
-const RESERVED_ENV: Record<string, string> = { PORT: "port", TZ: "timezone.zone", SERVICE_NAME: "name" };
-
-/** Pod template annotations goship sets itself (see GoDeployment). */
-const RESERVED_POD_ANNOTATIONS = ["goship.dev/config-sha256"];
-
 /** A Kubernetes annotation key: optional DNS-subdomain prefix and '/', then a name of at most 63 characters. */
 const annotationKey = z
     .string()
@@ -170,6 +200,110 @@ const annotationKey = z
         /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/,
         "must be an annotation key: [prefix/]name, e.g. example.com/team",
     );
+
+/** A DNS name an Ingress or HTTPRoute answers to; a leading `*.` is a wildcard. */
+const hostname = z
+    .string()
+    .max(253)
+    .regex(/^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, "must be a DNS name such as hello.example.com (lowercase; *.example.com for a wildcard; no scheme, port or path)");
+
+/** Fields both kinds of exposure share. */
+const exposureCommon = {
+    /** Host name the route answers to. Required. */
+    host: hostname,
+    /** Path prefix routed to the service. @default "/" */
+    path: httpPath.default("/"),
+    /** Annotations for the Ingress or HTTPRoute (controller settings). @default none */
+    annotations: z.record(annotationKey, z.string()).default({}).describe("annotations on the Ingress or HTTPRoute, e.g. the controller's settings"),
+};
+
+const ingressExposure = z
+    .strictObject({
+        kind: z.literal("ingress"),
+        ...exposureCommon,
+        /** IngressClass of the controller that serves it. @default the cluster's default IngressClass */
+        ingressClassName: dnsSubdomain.optional().describe("IngressClass; the cluster's default class when unset"),
+        /** kubernetes.io/tls Secret (in the namespace) with the host's certificate. Required unless plainHttp. */
+        tlsSecretName: dnsSubdomain.optional().describe("kubernetes.io/tls Secret with the host's certificate, in the stack's namespace"),
+        /** Serve plain HTTP on purpose: no TLS section (Polaris tlsSettingsMissing reports it). @default false */
+        plainHttp: z.boolean().default(false).describe("serve plain HTTP on purpose (no tls section); the linters report it"),
+    })
+    .superRefine((e, ctx) => {
+        if (e.tlsSecretName === undefined && !e.plainHttp) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["tlsSecretName"],
+                message: `is required: without it the Ingress serves ${e.host} over plain HTTP (Polaris tlsSettingsMissing); name the kubernetes.io/tls Secret holding its certificate, or set plainHttp: true to serve HTTP on purpose`,
+            });
+        }
+        if (e.tlsSecretName !== undefined && e.plainHttp) {
+            ctx.addIssue({ code: "custom", path: ["plainHttp"], message: "contradicts tlsSecretName (TLS is on); remove one of the two" });
+        }
+    });
+
+const httpRouteExposure = z.strictObject({
+    kind: z.literal("httpRoute"),
+    ...exposureCommon,
+    /** The Gateway that serves the route (TLS is its listener's). Required. */
+    parentRef: z
+        .strictObject({
+            /** Gateway name. Required. */
+            name: dnsSubdomain,
+            /** Gateway namespace; its listener's allowedRoutes must admit this one. @default the route's namespace */
+            namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a namespace name (a DNS label)").max(63).optional(),
+            /** Listener of the Gateway to attach to. @default every listener that admits the route */
+            sectionName: dnsSubdomain.optional().describe("listener name of the Gateway; every listener that admits the route when unset"),
+        })
+        .describe("the Gateway: {name, namespace, sectionName}"),
+});
+
+/**
+ * How the Service is reached from outside the cluster: an Ingress (networking.k8s.io/v1)
+ * or a Gateway API HTTPRoute (gateway.networking.k8s.io/v1), by `kind`.
+ */
+export const exposureSchema = z.discriminatedUnion("kind", [ingressExposure, httpRouteExposure], {
+    message: 'must have kind "ingress" (host, tlsSecretName, ingressClassName) or "httpRoute" (host, parentRef)',
+});
+
+/**
+ * GOMEMLIMIT from the memory limit (components/deploy/go-runtime.ts), by `source`: `config`
+ * (a literal, percent of the configured limit) or `downwardAPI` (95.37% of the admitted limit).
+ */
+export const goMemLimitSchema = z
+    .discriminatedUnion(
+        "source",
+        [
+            z.strictObject({
+                /** @default "config" */
+                source: z.literal("config").default("config"),
+                /** Percent of the memory limit; the rest is headroom for memory the Go runtime does not manage. @default 90 */
+                percent: z.int().min(50, "below 50% the garbage collector runs far more often than the limit needs").max(100).default(90),
+            }),
+            z.strictObject({ source: z.literal("downwardAPI") }),
+        ],
+        { message: 'must have source "config" (percent of the configured limit) or "downwardAPI" (95.37% of the admitted limit)' },
+    )
+    .prefault({});
+
+/** Names of image pull Secrets that exist in the namespace. */
+export const imagePullSecretsField = z
+    .array(dnsSubdomain)
+    .default([])
+    .describe("names of kubernetes.io/dockerconfigjson Secrets in the namespace the pods pull their image with");
+
+const argList = z.array(z.string());
+
+/** Env vars goship sets itself, and the setting that sets each. */
+const RESERVED_ENV: Record<string, string> = { PORT: "port", TZ: "timezone.zone", SERVICE_NAME: "name", [MEMORY_LIMIT_ENV]: "resources.limits.memory" };
+
+/** Env vars the Go runtime reads at start, and why a value would not do what it says. */
+const GO_RUNTIME_ENV: Record<string, [(value: string) => boolean, string]> = {
+    GOMEMLIMIT: [isGoMemLimit, "the Go runtime refuses it and the container exits at start (malformed GOMEMLIMIT); use bytes with an optional B, KiB, MiB, GiB or TiB (e.g. 200MiB), or off"],
+    GOMAXPROCS: [isGoMaxProcs, "the Go runtime ignores it and keeps its own default; use a whole number of at least 1, or remove it (Go 1.25+ follows the CPU limit)"],
+};
+
+/** Pod template annotations goship sets itself (see GoDeployment). */
+const RESERVED_POD_ANNOTATIONS = ["goship.dev/config-sha256"];
 
 /** Names of secret env vars: checked here whatever their values are (config keys or secret Outputs). */
 export function secretEnvField<V extends z.ZodType>(value: V) {
@@ -222,9 +356,11 @@ export const deploymentSettingsShape = {
     env: z
         .record(envName, z.string())
         .superRefine((env, ctx) => {
-            for (const key of Object.keys(env)) {
+            for (const [key, value] of Object.entries(env)) {
                 const setting = RESERVED_ENV[key];
                 if (setting) ctx.addIssue({ code: "custom", path: [key], message: `goship sets ${key} itself; set it through the service's ${setting} instead` });
+                const [accepts, reason] = GO_RUNTIME_ENV[key] ?? [() => true, ""];
+                if (!accepts(value)) ctx.addIssue({ code: "custom", path: [key], message: `"${value}": ${reason}` });
             }
         })
         .default({}),
@@ -267,6 +403,27 @@ export const deploymentSettingsShape = {
     /** PriorityClass for the pods. @default none */
     priorityClassName: z.string().optional(),
     /**
+     * The container's command, replacing the image's ENTRYPOINT. goship's images hold one
+     * executable, the service's binary (/usr/local/bin/<name>, Windows C:\\app\\<name>.exe),
+     * and no shell; `$(VAR)` expands the container's env. @default the image's ENTRYPOINT
+     */
+    command: argList.min(1, "must name the executable (e.g. /usr/local/bin/hello), or remove command to run the image's ENTRYPOINT").optional().describe("replaces the image ENTRYPOINT; goship's images hold only the binary, at /usr/local/bin/<name>"),
+    /** Arguments to the command (or to the ENTRYPOINT); `$(VAR)` expands the container's env. @default none */
+    args: argList.optional().describe("arguments to the command or the image ENTRYPOINT"),
+    /** The process's working directory, an absolute path (on Windows pods, C:\\…). @default the image's, / */
+    workingDir: z.string().min(1).optional().describe("working directory: an absolute path (C:\\... on Windows pods)"),
+    /**
+     * GOMEMLIMIT from the memory limit: `{source: config, percent}` writes percent of
+     * `resources.limits.memory` (in MiB); `{source: downwardAPI}` 95.37% of the limit the
+     * pod was admitted with. A GOMEMLIMIT in env or secretEnv wins (goship sets none).
+     * @default { source: "config", percent: 90 }
+     */
+    goMemLimit: goMemLimitSchema,
+    /** Exposure outside the cluster: `{kind: ingress, …}` or `{kind: httpRoute, …}`. @default none (in-cluster only) */
+    exposure: exposureSchema.optional(),
+    /** Secrets (kubernetes.io/dockerconfigjson, existing in the namespace) the pods pull their image with. @default none */
+    imagePullSecrets: imagePullSecretsField,
+    /**
      * Linux: read-only root filesystem with a small writable /tmp. Windows pods cannot have one.
      * @default true on Linux
      */
@@ -284,6 +441,13 @@ interface CheckedSettings {
     terminationGracePeriodSeconds: number;
     timezone: { mode?: string };
     readOnlyRootFilesystem?: boolean;
+    workingDir?: string;
+}
+
+/** Why DIR cannot be the working directory of a container on OS, or undefined. */
+function workingDirProblem(dir: string, os: NodeOs): string | undefined {
+    if (os === "windows") return /^[A-Za-z]:[\\/]/.test(dir) ? undefined : `"${dir}" is not an absolute Windows path; use one such as C:\\app (the pods run on Windows nodes)`;
+    return dir.startsWith("/") ? undefined : `"${dir}" is not an absolute path; use one such as /tmp (relative paths depend on the runtime)`;
 }
 
 /** The checks that span several settings, for pods on OS. */
@@ -302,6 +466,8 @@ export function checkDeploymentSettings(s: CheckedSettings, os: NodeOs, ctx: z.R
     }
     const timezoneProblem = timezoneModeProblem(s.timezone.mode, os);
     if (timezoneProblem) ctx.addIssue({ code: "custom", path: ["timezone", "mode"], message: timezoneProblem });
+    const dirProblem = s.workingDir === undefined ? undefined : workingDirProblem(s.workingDir, os);
+    if (dirProblem) ctx.addIssue({ code: "custom", path: ["workingDir"], message: dirProblem });
     if (os === "windows") {
         if (s.readOnlyRootFilesystem === true) {
             ctx.addIssue({ code: "custom", path: ["readOnlyRootFilesystem"], message: WINDOWS_READ_ONLY_ROOT });
@@ -344,6 +510,10 @@ export const goDeploymentSettingsSchema = z
 export type ProbeSpec = z.output<typeof probesSchema>;
 /** Requests and limits, validated and defaulted. */
 export type ResourceSpec = z.output<typeof resourcesSchema>;
+/** GOMEMLIMIT's source, validated and defaulted. */
+export type GoMemLimit = z.output<typeof goMemLimitSchema>;
+/** An Ingress or HTTPRoute, validated and defaulted. */
+export type ExposureSpec = z.output<typeof exposureSchema>;
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
     return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;

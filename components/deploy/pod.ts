@@ -1,9 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { ProbeSpec, ResourceSpec } from "./args";
+import { GoMemLimit, ProbeSpec, ResourceSpec } from "./args";
+import { renderGoRuntimeEnv } from "./go-runtime";
 import { Labels } from "./labels";
 import { NodeOs } from "../build/platforms";
 import { HTTP_PORT_NAME, renderProbes } from "./probes";
+import { renderImagePullSecrets } from "./pull-secrets";
 import { containerSecurityContext, podSecurityContext } from "./security";
 import { TimezonePlan } from "./timezone";
 import { WINDOWS_TOLERATION } from "./windows";
@@ -43,6 +45,14 @@ export interface PodOptions {
     priorityClassName?: string;
     /** Linux only: the container's root filesystem is read-only (/tmp stays writable). */
     readOnlyRootFilesystem: boolean;
+    /** Replaces the image's ENTRYPOINT. */
+    command?: string[];
+    args?: string[];
+    workingDir?: string;
+    /** GOMEMLIMIT from the memory limit (unless env or secretEnv sets it). */
+    goMemLimit: GoMemLimit;
+    /** Secrets the kubelet pulls the image with. */
+    imagePullSecrets?: string[];
 }
 
 /** The scratch space a read-only root filesystem still needs. */
@@ -55,10 +65,12 @@ function kubernetesResources(r: ResourceSpec) {
 
 /** The pod template of a goship Deployment: secure defaults, probes, timezone, graceful stop. */
 export function renderPodTemplate(o: PodOptions): PodTemplateSpec {
+    const userEnv = [...Object.keys(o.env), ...(o.secretEnvNames ?? [])];
     const env: EnvVar[] = [
         { name: "SERVICE_NAME", value: o.name },
         { name: "PORT", value: String(o.port) },
         ...o.timezone.env,
+        ...renderGoRuntimeEnv({ memoryLimit: o.resources.limits.memory, goMemLimit: o.goMemLimit, userEnv }),
         ...Object.entries(o.env)
             .sort(([a], [b]) => a.localeCompare(b))
             .map(([name, value]) => ({ name, value })),
@@ -88,6 +100,7 @@ export function renderPodTemplate(o: PodOptions): PodTemplateSpec {
             securityContext: podSecurityContext(o.os),
             terminationGracePeriodSeconds: o.terminationGracePeriodSeconds,
             priorityClassName: o.priorityClassName,
+            imagePullSecrets: renderImagePullSecrets(o.imagePullSecrets ?? []),
             nodeSelector,
             tolerations: o.os === "windows" ? [{ ...WINDOWS_TOLERATION }] : undefined,
             topologySpreadConstraints: [
@@ -112,6 +125,9 @@ export function renderPodTemplate(o: PodOptions): PodTemplateSpec {
                     // The image is pinned by digest, so Always costs one manifest check per
                     // start and never changes what runs; the linters require it.
                     imagePullPolicy: "Always",
+                    command: o.command,
+                    args: o.args,
+                    workingDir: o.workingDir,
                     ports: [{ name: HTTP_PORT_NAME, containerPort: o.port, protocol: "TCP" }],
                     env,
                     resources: kubernetesResources(o.resources),

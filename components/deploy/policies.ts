@@ -7,12 +7,15 @@ type PodDisruptionBudgetSpec = k8s.types.input.policy.v1.PodDisruptionBudgetSpec
 type HorizontalPodAutoscalerSpec = k8s.types.input.autoscaling.v2.HorizontalPodAutoscalerSpec;
 type NetworkPolicySpec = k8s.types.input.networking.v1.NetworkPolicySpec;
 
+/** The Service's port (an Ingress or HTTPRoute sends traffic there). */
+export const SERVICE_PORT = 80;
+
 /** ClusterIP Service on port 80 → the container's named port. */
 export function renderServiceSpec(selector: Labels): ServiceSpec {
     return {
         type: "ClusterIP",
         selector,
-        ports: [{ name: HTTP_PORT_NAME, port: 80, targetPort: HTTP_PORT_NAME, protocol: "TCP" }],
+        ports: [{ name: HTTP_PORT_NAME, port: SERVICE_PORT, targetPort: HTTP_PORT_NAME, protocol: "TCP" }],
     };
 }
 

@@ -16,18 +16,22 @@ export interface ContainerProbes {
 const STARTUP_PERIOD_SECONDS = 2;
 
 /**
- * Startup, liveness and readiness probes. Liveness and readiness are distinct (different
- * paths) by default: failing readiness takes a pod out of rotation, failing liveness
- * restarts it, and the two must not fire together.
+ * Startup, liveness and readiness probes. Liveness and readiness are distinct by default
+ * (the schema refuses them equal): failing readiness takes a pod out of rotation, failing
+ * liveness restarts it, and the two must not fire together. http: different paths; grpc:
+ * readiness asks the gRPC health service `grpcService`, liveness (and startup) connects to
+ * the port, or asks `livenessService` when set; exec: the given commands.
  */
 export function renderProbes(spec: ProbeSpec, port: number): ContainerProbes {
     const check = (which: "startup" | "liveness" | "readiness"): Probe => {
         switch (spec.type) {
             case "http":
                 return { httpGet: { path: spec[`${which}Path`], port: HTTP_PORT_NAME, scheme: "HTTP" } };
-            case "grpc":
+            case "grpc": {
                 // The gRPC probe takes a numeric port only.
-                return { grpc: { port, service: which === "readiness" ? spec.grpcService ?? "" : "" } };
+                if (which === "readiness") return { grpc: { port, service: spec.grpcService } };
+                return spec.livenessService === undefined ? { tcpSocket: { port: HTTP_PORT_NAME } } : { grpc: { port, service: spec.livenessService } };
+            }
             case "exec":
                 return { exec: { command: spec[`${which}Command`] } };
         }

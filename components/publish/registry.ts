@@ -8,12 +8,15 @@ const repositoryPrefix = z
     .regex(/^[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/, "must be a lowercase repository path such as team or team/apps")
     .optional();
 
+/** A registry host[:port], without scheme or path (pushes, and the pods' pull logins). */
+export const registryServerField = z
+    .string()
+    .regex(/^(localhost|[a-z0-9]([-a-z0-9.]*[a-z0-9])?)(:[0-9]{1,5})?$/, "must be a registry host[:port] without scheme or path, e.g. 127.0.0.1:5000 or ghcr.io");
+
 const genericRegistry = z.strictObject({
     type: z.literal("generic"),
     /** Registry host[:port], without scheme or path. Required. */
-    server: z
-        .string()
-        .regex(/^(localhost|[a-z0-9]([-a-z0-9.]*[a-z0-9])?)(:[0-9]{1,5})?$/, "must be a registry host[:port] without scheme or path, e.g. 127.0.0.1:5000 or ghcr.io"),
+    server: registryServerField,
     /** Path before the service name, e.g. `team`. @default none */
     repositoryPrefix,
     /** Registry user; the password is a secret (GoService's `registryPassword`, the stack's `goship:registryPassword`). @default anonymous */

@@ -11,6 +11,10 @@ function service(c: Config): Service {
     return (c["goship:services"] as Service[])[0];
 }
 
+function kubernetes(c: Config): Record<string, unknown> {
+    return c["goship:kubernetes"] as Record<string, unknown>;
+}
+
 /** Runs the dev stack with one thing broken; returns the error and how much was registered. */
 async function failure(mutate: (c: Config) => void, opts: { secrets?: Record<string, string> } = {}): Promise<{ message: string; registered: number }> {
     try {
@@ -57,6 +61,34 @@ const CASES: [string, (c: Config) => void, RegExp][] = [
     ["module credentials reusing the push password", (c) => (service(c).moduleCredentials = [{ machine: "goproxy.example.com", login: "ci", passwordKey: "registryPassword" }]), /goship:services\[0\]\.moduleCredentials\[0\]\.passwordKey: "registryPassword" is one of goship's own config keys \(the push password is never reused for modules\)/],
     ["CA certificates file that does not exist", (c) => (c["goship:build"] = { caCertificates: { file: "certs/missing.pem" } }), /goship:build\.caCertificates\.file: .*certs\/missing\.pem does not exist; give the path of a PEM file/],
     ["unknown top-level key", (c) => (c["goship:servics"] = []), /goship:servics: unknown key; .*check the spelling against README "Configuration", or remove it \(pulumi config rm servics\)/],
+    // Probes: liveness and readiness must differ.
+    ["gRPC liveness and readiness on the same health service", (c) => (service(c).probes = { type: "grpc", grpcService: "hello.v1", livenessService: "hello.v1" }), /goship:services\[0\]\.probes\.livenessService: liveness and readiness would both ask the gRPC health service "hello\.v1": .*; remove livenessService/],
+    ["identical exec liveness and readiness", (c) => (service(c).probes = { type: "exec", livenessCommand: ["/usr/local/bin/hello", "-check"], readinessCommand: ["/usr/local/bin/hello", "-check"] }), /goship:services\[0\]\.probes\.readinessCommand: liveness and readiness both run .*; give readiness a command of its own/],
+    // The container: command, args, workingDir.
+    ["empty command", (c) => (service(c).command = []), /goship:services\[0\]\.command: must name the executable \(e\.g\. \/usr\/local\/bin\/hello\), or remove command to run the image's ENTRYPOINT/],
+    ["args not a list of strings", (c) => (service(c).args = "-v"), /goship:services\[0\]\.args: expected array, got string/],
+    ["relative working directory", (c) => (service(c).workingDir = "app"), /goship:services\[0\]\.workingDir: "app" is not an absolute path; use one such as \/tmp/],
+    ["Linux working directory on Windows pods", (c) => Object.assign(service(c), { platforms: ["windows/amd64"], timezone: { zone: "UTC" }, workingDir: "/app" }), /goship:services\[0\]\.workingDir: "\/app" is not an absolute Windows path; use one such as C:\\app/],
+    // The Go runtime: GOMEMLIMIT and GOMAXPROCS.
+    ["goMemLimit percent below 50", (c) => (service(c).goMemLimit = { percent: 20 }), /goship:services\[0\]\.goMemLimit\.percent: below 50% the garbage collector runs far more often than the limit needs/],
+    ["goMemLimit of an unknown source", (c) => (service(c).goMemLimit = { source: "cgroup" }), /goship:services\[0\]\.goMemLimit\.source: must have source "config" \(percent of the configured limit\) or "downwardAPI"/],
+    ["a GOMEMLIMIT Go refuses", (c) => (service(c).env = { GOMEMLIMIT: "1GB" }), /goship:services\[0\]\.env\.GOMEMLIMIT: "1GB": the Go runtime refuses it and the container exits at start .*; use bytes with an optional B, KiB, MiB, GiB or TiB \(e\.g\. 200MiB\), or off/],
+    ["a GOMAXPROCS Go ignores", (c) => (service(c).env = { GOMAXPROCS: "half" }), /goship:services\[0\]\.env\.GOMAXPROCS: "half": the Go runtime ignores it and keeps its own default; use a whole number of at least 1/],
+    ["goship's memory limit variable in env", (c) => (service(c).env = { GOSHIP_MEMORY_LIMIT_MIB: "64" }), /goship:services\[0\]\.env\.GOSHIP_MEMORY_LIMIT_MIB: goship sets GOSHIP_MEMORY_LIMIT_MIB itself; set it through the service's resources\.limits\.memory instead/],
+    // Exposure.
+    ["exposure of an unknown kind", (c) => (service(c).exposure = { kind: "loadBalancer", host: "hello.example.com" }), /goship:services\[0\]\.exposure\.kind: must have kind "ingress" \(host, tlsSecretName, ingressClassName\) or "httpRoute" \(host, parentRef\)/],
+    ["Ingress without TLS", (c) => (service(c).exposure = { kind: "ingress", host: "hello.example.com" }), /goship:services\[0\]\.exposure\.tlsSecretName: is required: without it the Ingress serves hello\.example\.com over plain HTTP \(Polaris tlsSettingsMissing\); .*or set plainHttp: true/],
+    ["Ingress host with a scheme", (c) => (service(c).exposure = { kind: "ingress", host: "https://hello.example.com", tlsSecretName: "t" }), /goship:services\[0\]\.exposure\.host: must be a DNS name such as hello\.example\.com/],
+    ["HTTPRoute without its Gateway", (c) => (service(c).exposure = { kind: "httpRoute", host: "hello.example.com" }), /goship:services\[0\]\.exposure\.parentRef: is required/],
+    ["HTTPRoute with an Ingress field", (c) => (service(c).exposure = { kind: "httpRoute", host: "hello.example.com", parentRef: { name: "g" }, ingressClassName: "nginx" }), /goship:services\[0\]\.exposure: unknown key ingressClassName/],
+    // Image pull Secrets.
+    ["image pull Secret name not an object name", (c) => (service(c).imagePullSecrets = ["Team_Pull"]), /goship:services\[0\]\.imagePullSecrets\[0\]: must be a Kubernetes object name/],
+    ["stack image pull Secret name not an object name", (c) => (kubernetes(c).imagePullSecrets = ["a b"]), /goship:kubernetes\.imagePullSecrets\[0\]: must be a Kubernetes object name/],
+    ["pull credentials reusing the push password", (c) => (kubernetes(c).pullCredentials = { username: "puller", passwordKey: "registryPassword" }), /goship:kubernetes\.pullCredentials\.passwordKey: "registryPassword" is the push password .*; pods only pull, so give them a login of their own .* under another key/],
+    ["pull credentials whose password is not set", (c) => (kubernetes(c).pullCredentials = { username: "puller", passwordKey: "pullPassword" }), /goship:pullPassword: required by goship:kubernetes\.pullCredentials\.passwordKey; run: pulumi config set --secret pullPassword <value>/],
+    ["pull credentials' password in plain text", (c) => ((kubernetes(c).pullCredentials = { username: "puller", passwordKey: "pullPassword" }), (c["goship:pullPassword"] = "plain")), /goship:pullPassword: stored in plain text but used as a secret by goship:kubernetes\.pullCredentials\.passwordKey/],
+    ["pull credentials with the password inline", (c) => (kubernetes(c).pullCredentials = { username: "puller", password: "inline" }), /goship:kubernetes\.pullCredentials: unknown key password/],
+    ["pull credentials without a server to default to", (c) => ((c["goship:registry"] = { type: "ecr", region: "eu-west-1" }), (kubernetes(c).pullCredentials = { username: "puller", passwordKey: "pullPassword" })), /goship:kubernetes\.pullCredentials\.server: is required: goship:registry is ECR/],
 ];
 
 for (const [name, mutate, expected] of CASES) {

@@ -173,3 +173,14 @@ test("every Kubernetes object goes through the explicit provider built from the 
         assert.match(r.provider ?? "", /::pulumi:providers:kubernetes::kubernetes::/, `${r.type} ${r.name} uses ${r.provider}`);
     }
 });
+
+test("the Go runtime's budget: the memory limit from the downward API, GOMEMLIMIT 90% of it; GOMAXPROCS left to Go", () => {
+    const [container] = one(dev.resources, "kubernetes:apps/v1:Deployment", "hello-deployment").inputs.spec.template.spec.containers;
+    const env = container.env as { name: string; value?: string; valueFrom?: unknown }[];
+    const names = env.map((e) => e.name);
+    assert.deepEqual(env.find((e) => e.name === "GOSHIP_MEMORY_LIMIT_MIB")?.valueFrom, { resourceFieldRef: { resource: "limits.memory", divisor: "1Mi" } });
+    assert.equal(env.find((e) => e.name === "GOMEMLIMIT")?.value, "115MiB", "90% of 128Mi");
+    assert.ok(names.indexOf("GOSHIP_MEMORY_LIMIT_MIB") < names.indexOf("GOMEMLIMIT"));
+    assert.ok(!names.includes("GOMAXPROCS"));
+    assert.equal(new Set(names).size, names.length, "no env var twice");
+});

@@ -183,3 +183,29 @@ test("prod: config files in a ConfigMap mounted read-only, with a checksum that 
     const after = one(changed.resources, "kubernetes:apps/v1:Deployment", "hello-deployment").inputs;
     assert.notEqual(after.spec.template.metadata.annotations["goship.dev/config-sha256"], checksum);
 });
+
+test("staging and prod: GOMEMLIMIT is 90% of each stack's memory limit; GOMAXPROCS is left to Go", () => {
+    for (const [run, expected] of [[staging, "230MiB"], [prod, "460MiB"]] as const) {
+        const env = one(run.resources, "kubernetes:apps/v1:Deployment", "hello-deployment").inputs.spec.template.spec.containers[0].env as { name: string; value?: string }[];
+        assert.equal(env.find((e) => e.name === "GOMEMLIMIT")?.value, expected);
+        assert.ok(!env.some((e) => e.name === "GOMAXPROCS"));
+    }
+});
+
+test("prod: an Ingress over TLS to the Service's port, and the NetworkPolicy still admits the controller to the pods' port", () => {
+    const ingress = one(prod.resources, "kubernetes:networking.k8s.io/v1:Ingress", "hello-ingress");
+    assert.equal(ingress.inputs.metadata.name, "hello");
+    assert.equal(ingress.inputs.metadata.namespace, "goship-prod");
+    assert.equal(ingress.inputs.metadata.annotations, undefined, "no annotations unless configured");
+    assert.deepEqual(ingress.inputs.spec, {
+        ingressClassName: "nginx",
+        tls: [{ hosts: ["hello.example.com"], secretName: "hello-example-com-tls" }],
+        rules: [{ host: "hello.example.com", http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "hello", port: { number: 80 } } } }] } }],
+    });
+    const service = one(prod.resources, "kubernetes:core/v1:Service", "hello-service");
+    assert.ok(service.inputs.spec.ports.some((p: { port: number }) => p.port === 80), "the port the Ingress names");
+    assert.ok(ingress.options.dependencies?.includes(service.urn), "created after its Service");
+    const netpol = one(prod.resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "hello-netpol").inputs;
+    assert.deepEqual(netpol.spec.ingress, [{ ports: [{ protocol: "TCP", port: 8080 }] }], "the container port from any source: the controller's pods included");
+    assert.equal(ofType(staging.resources, "kubernetes:networking.k8s.io/v1:Ingress").length, 0, "staging is not exposed");
+});

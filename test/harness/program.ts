@@ -26,8 +26,8 @@ export interface Registered {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     inputs: any;
     provider?: string;
-    /** Resource options the engine received. */
-    options: { retainOnDelete: boolean; customTimeouts?: { create: string; update: string } };
+    /** Resource options the engine received; dependencies are the URNs the resource waits for (dependsOn and inputs). */
+    options: { retainOnDelete: boolean; customTimeouts?: { create: string; update: string }; dependencies?: string[] };
 }
 
 export interface RunResult {
@@ -355,6 +355,7 @@ interface RegisterRequest {
     getName(): string;
     getRetainondelete(): boolean;
     getCustomtimeouts(): { getCreate(): string; getUpdate(): string } | undefined;
+    getDependenciesList(): string[];
 }
 
 interface MockMonitorLike {
@@ -379,6 +380,7 @@ function recordOptions(): Map<string, Registered["options"]> {
         options.set(`${req.getType()}::${req.getName()}`, {
             retainOnDelete: req.getRetainondelete(),
             customTimeouts: timeouts ? { create: timeouts.getCreate(), update: timeouts.getUpdate() } : undefined,
+            dependencies: req.getDependenciesList(),
         });
         return register(req, callback);
     };

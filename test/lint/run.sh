@@ -73,6 +73,31 @@ for mode in configMap embedded hostPath; do
   fi
 done
 
+# Deploy-side variants (test/lint/deploy-variants.mjs): an HTTPRoute and gRPC probes must be
+# clean; prod's Ingress without TLS must draw exactly Polaris' tlsSettingsMissing.
+deploy_variants=()
+while read -r name stack expected; do deploy_variants+=("$name|$stack|$expected"); done \
+  < <(node test/lint/deploy-variants.mjs "$variants")
+render_args=()
+for v in "${deploy_variants[@]}"; do IFS='|' read -r name stack _ <<<"$v"; render_args+=("$stack=$variants/$name.yaml"); done
+tools/local/local.sh render "$out" "${render_args[@]}" | tee "$out/deploy-variants.txt"
+green=$(grep -cE '; policy pack: 0 violations, 0 could not run$' "$out/deploy-variants.txt" || true)
+[ "$green" = "${#deploy_variants[@]}" ] || { echo "lint: expected the policy pack green on ${#deploy_variants[@]} variants, got $green" >&2; status=1; }
+for v in "${deploy_variants[@]}"; do
+  IFS='|' read -r name _ expected <<<"$v"
+  rc=0
+  tools/linters/lint.sh "$out/$name" > "$out/$name.lint.txt" 2>&1 || rc=$?
+  found=$(grep -oE '\[[A-Za-z0-9-]+\]' "$out/$name.lint.txt" | sort -u | paste -sd' ' - || true)
+  while read -r line; do summary+=("$(printf '%-14s %s' "$name" "$line")"); done \
+    < <(grep -E '^(kube-score|kube-linter|polaris) [^ ]+: [0-9]+ findings$' "$out/$name.lint.txt")
+  expected_rc=0; [ -z "$expected" ] || expected_rc=1
+  if [ "$rc" != "$expected_rc" ] || [ "$found" != "$expected" ]; then
+    cat "$out/$name.lint.txt"
+    echo "lint: variant $name: expected exit $expected_rc with findings '${expected:-none}', got exit $rc with '${found:-none}'" >&2
+    status=1
+  fi
+done
+
 # The CrossGuard pack ran on every render above (each stack's goship:policy; a mandatory
 # violation fails it). A deliberately bad local-prod (production: mandatory) must fail its
 # render, changing nothing, with each violation named.
@@ -101,5 +126,5 @@ while read -r line; do printf '%-8s %s\n' workflow "$line"; done \
 printf '%-8s %s\n' shell "$(tail -n 1 <<<"$shell_summary")"
 [ "$(grep -cE '^(actionlint|zizmor) .*: [0-9]+ findings$' <<<"$workflows_summary")" = 2 ] ||
   { echo "lint: expected a summary from actionlint and zizmor on the workflows" >&2; exit 2; }
-[ "${#summary[@]}" = $((3 * (${#stacks[@]} + 3) + 1)) ] || { echo "lint: expected a summary from each tool for each stack" >&2; exit 2; }
+[ "${#summary[@]}" = $((3 * (${#stacks[@]} + 3 + ${#deploy_variants[@]}) + 1)) ] || { echo "lint: expected a summary from each tool for each stack" >&2; exit 2; }
 exit "$status"

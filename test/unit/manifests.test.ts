@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parseArgument } from "../../components/arguments";
-import { probesSchema, resourcesSchema } from "../../components/deploy/args";
+import { goMemLimitSchema, probesSchema, resourcesSchema } from "../../components/deploy/args";
 import { isPinnedByDigest, parseImageReference } from "../../components/build/image-reference";
 import { selectorLabels, standardLabels } from "../../components/deploy/labels";
 import { renderDeploymentSpec, renderPodTemplate, PodOptions } from "../../components/deploy/pod";
@@ -33,6 +33,7 @@ function podOptions(over: Partial<PodOptions> = {}): PodOptions {
         terminationGracePeriodSeconds: 30,
         preStopSleepSeconds: 5,
         readOnlyRootFilesystem: true,
+        goMemLimit: parseArgument(goMemLimitSchema, undefined, "goMemLimit"),
         ...over,
     };
 }
@@ -81,18 +82,6 @@ test("probes: http by default with distinct liveness and readiness paths on the 
     assert.equal(p.livenessProbe.periodSeconds, 10);
 });
 
-test("probes: grpc uses the numeric port; exec runs the given commands", () => {
-    const grpc = renderProbes(parseArgument(probesSchema, { type: "grpc", grpcService: "hello.v1" }, "probes"), 9090);
-    assert.deepEqual(grpc.livenessProbe.grpc, { port: 9090, service: "" });
-    assert.deepEqual(grpc.readinessProbe.grpc, { port: 9090, service: "hello.v1" });
-    const exec = renderProbes(
-        parseArgument(probesSchema, { type: "exec", livenessCommand: ["/app", "-live"], readinessCommand: ["/app", "-ready"], startupCommand: ["/app", "-live"] }, "probes"),
-        8080,
-    );
-    assert.deepEqual(exec.readinessProbe.exec, { command: ["/app", "-ready"] });
-    assert.throws(() => parseArgument(probesSchema, { type: "exec" }, "hello.probes"), /^Error: hello\.probes\.livenessCommand: required when probes\.type is exec/);
-});
-
 test("timezone modes: configMap, embedded and hostPath", () => {
     const cm = planTimezone({ zone: "Asia/Tokyo", os: "linux", configMapName: "hello-tz" });
     assert.equal(cm.mode, "configMap");
@@ -118,7 +107,7 @@ test("timezone modes: configMap, embedded and hostPath", () => {
 test("pod template: env sorted after goship's own, /tmp emptyDir, digest image, spread and anti-affinity", () => {
     const t = renderPodTemplate(podOptions());
     const spec = t.spec as unknown as { containers: { env: { name: string }[]; image: string }[]; volumes: { name: string }[]; topologySpreadConstraints: unknown[]; affinity: unknown };
-    assert.deepEqual(spec.containers[0].env.map((e) => e.name), ["SERVICE_NAME", "PORT", "TZ", "A", "B"]);
+    assert.deepEqual(spec.containers[0].env.map((e) => e.name), ["SERVICE_NAME", "PORT", "TZ", "GOSHIP_MEMORY_LIMIT_MIB", "GOMEMLIMIT", "A", "B"]);
     assert.deepEqual(spec.volumes.map((v) => v.name).sort(), ["localtime", "tmp"]);
     assert.match(spec.containers[0].image, /@sha256:/);
     assert.equal(spec.topologySpreadConstraints.length, 1);
