@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out="${GOSHIP_STATE:-$PWD/.goship}/rendered"
-stacks=(dev staging prod local-staging local-prod)
+stacks=(dev staging prod local-staging local-prod local-catalog)
 
 echo "=== shell scripts ==="
 shell_rc=0

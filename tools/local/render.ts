@@ -27,7 +27,10 @@ import { repoRoot, runOperation } from "./stack";
 import { PolicyResults } from "./policy-events";
 import program = require("../../index");
 
-export const DEFAULT_STACKS = ["dev", "staging", "prod", "local-staging", "local-prod"];
+export const DEFAULT_STACKS = ["dev", "staging", "prod", "local-staging", "local-prod", "local-catalog"];
+
+/** Directories of the repository the committed stacks build from. */
+const SOURCE_DIRS = ["app", "test/fixtures"];
 
 /** A scratch project holding the stack's config: its secrets salt and state stay there. */
 function scratchProject(stack: string, stackFile: string): string {
@@ -35,7 +38,11 @@ function scratchProject(stack: string, stackFile: string): string {
     if (!fs.existsSync(stackFile)) throw new Error(`no ${stackFile}: unknown stack ${stack}`);
     fs.copyFileSync(path.join(repoRoot, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
     fs.copyFileSync(stackFile, path.join(dir, `Pulumi.${stack}.yaml`));
-    fs.symlinkSync(path.join(repoRoot, "app"), path.join(dir, "app"));
+    // The services' sources, where the stacks' paths find them (the sample, the fixtures).
+    for (const source of SOURCE_DIRS) {
+        fs.mkdirSync(path.dirname(path.join(dir, source)), { recursive: true });
+        fs.symlinkSync(path.join(repoRoot, source), path.join(dir, source));
+    }
     fs.mkdirSync(path.join(dir, "state"));
     return dir;
 }
