@@ -20,6 +20,7 @@ import { linuxBinaryPath, windowsBinaryPath } from "../../components/build/docke
 import { openStack, repoRoot, runOperation } from "../../tools/local/stack";
 import { docker, Kubectl, run } from "./support/commands";
 import { stepTimer } from "./support/timing";
+import { stateFileText } from "./support/state";
 import { elfArchitecture, ImageConfig, Index, Manifest, parseDigestRef, peArchitecture, Registry, tarHeaders } from "./support/registry";
 import { effectiveStackConfig } from "../harness/stack-files";
 
@@ -235,14 +236,18 @@ test("A4. the module password is nowhere: not in any blob of the repository (lay
         const blobs = await everyBlobText(new Registry("127.0.0.1:5000"), repository);
         assert.ok(blobs.length > 1_000_000, "the layers were read");
         assert.ok(!blobs.includes(password), "in a registry blob");
-        const deployment = (await stack.exportStack()).deployment as { resources: Array<{ type: string; inputs?: Record<string, unknown> }> };
-        const images = deployment.resources.filter((r) => r.type === "docker-build:index:Image");
+        // The state at rest (the Automation API's exportStack would decrypt it).
+        const stateText = stateFileText(STACK);
+        const checkpoint = JSON.parse(stateText) as { checkpoint: { latest: { resources: Array<{ type: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown> }> } } };
+        const images = checkpoint.checkpoint.latest.resources.filter((r) => r.type === "docker-build:index:Image");
         assert.equal(images.length, catalog.platforms.length);
         for (const image of images) {
-            const secrets = image.inputs?.secrets as Record<string, unknown> | undefined;
-            assert.ok(secrets && typeof secrets.ciphertext === "string", `each Image keeps its build secrets as ciphertext: ${JSON.stringify(secrets)}`);
+            for (const side of [image.inputs, image.outputs]) {
+                const secrets = side?.secrets as Record<string, unknown> | undefined;
+                assert.ok(secrets && typeof secrets.ciphertext === "string", `each Image keeps its build secrets as ciphertext: ${JSON.stringify(secrets)}`);
+            }
         }
-        assert.ok(!JSON.stringify(deployment).includes(password), "in the state");
+        assert.ok(!stateText.includes(password), "in the state");
         assert.ok(!outputs.join("").includes(password), "in the CLI output");
         assert.ok(!fs.readFileSync(STACK_FILE, "utf8").includes(password), "in the stack file");
     });

@@ -19,7 +19,7 @@ import { openStack, repoRoot, runOperation, RunResult } from "../../tools/local/
 import { renderStack } from "../../tools/local/render";
 import { docker, Kubectl, run } from "./support/commands";
 import { stepTimer } from "./support/timing";
-import * as zlib from "zlib";
+import { stateFileText } from "./support/state";
 import { elfArchitecture, ImageConfig, Index, Login, Manifest, parseDigestRef, Registry } from "./support/registry";
 import { effectiveStackConfig } from "../harness/stack-files";
 import { reportRow } from "../harness/report-table";
@@ -116,15 +116,6 @@ function loginRegistry(): Login & { server: string } {
     const passwordFile = process.env.GOSHIP_LOGIN_REGISTRY_PASSWORD_FILE;
     assert.ok(server && username && passwordFile, "GOSHIP_LOGIN_REGISTRY* not set: run the e2e through test/e2e/run.sh (it loads .goship/local.env)");
     return { server, username, password: fs.readFileSync(passwordFile, "utf8").trim() };
-}
-
-/** The stack's checkpoint as stored by the file backend (PULUMI_BACKEND_URL), gzipped or not. */
-function stateFileText(stackName: string): string {
-    const backend = (process.env.PULUMI_BACKEND_URL ?? "").replace(/^file:\/\//, "");
-    const base = path.join(backend, ".pulumi", "stacks", "goship", `${stackName}.json`);
-    if (fs.existsSync(base)) return fs.readFileSync(base, "utf8");
-    if (fs.existsSync(`${base}.gz`)) return zlib.gunzipSync(fs.readFileSync(`${base}.gz`)).toString("utf8");
-    throw new Error(`no state file for stack ${stackName} under ${backend}`);
 }
 
 /** The stack's resources as the state records them, for before/after comparisons. */
@@ -596,6 +587,12 @@ const BAD_INPUTS: BadInput[] = [
     ["build context that does not hold the module", (s) => (s.context = "tools"), /goship:services\[0\]\.context: tools does not hold the module app/],
     ["module credentials whose secret config key is not set", (s) => (s.moduleCredentials = [{ machine: "goproxy.example.com", login: "ci", passwordKey: "goproxyPassword" }]), /goship:goproxyPassword: required by goship:services\[0\]\.moduleCredentials\[0\]\.passwordKey; run: pulumi config set --secret goproxyPassword/],
     ["CA certificates file that does not exist", (_s, c) => (c["goship:build"] = { ...(c["goship:build"] as object), caCertificates: { file: "certs/missing.pem" } }), /goship:build\.caCertificates\.file: \S*certs\/missing\.pem does not exist/],
+    // Any Go service's runtime keys.
+    ["relative working directory", (s) => (s.workingDir = "app"), /goship:services\[0\]\.workingDir: "app" is not an absolute path/],
+    ["goMemLimit percent below 50", (s) => (s.goMemLimit = { percent: 20 }), /goship:services\[0\]\.goMemLimit\.percent: below 50%/],
+    ["Ingress without TLS", (s) => (s.exposure = { kind: "ingress", host: "hello.example.com" }), /goship:services\[0\]\.exposure\.tlsSecretName: is required/],
+    ["gRPC liveness and readiness on the same health service", (s) => (s.probes = { type: "grpc", grpcService: "hello.v1", livenessService: "hello.v1" }), /goship:services\[0\]\.probes\.livenessService: liveness and readiness would both ask/],
+    ["pull credentials reusing the push password", (_s, c) => Object.assign(c["goship:kubernetes"] as object, { pullCredentials: { username: "puller", passwordKey: "registryPassword" } }), /goship:kubernetes\.pullCredentials\.passwordKey: "registryPassword" is the push password/],
     ["unknown top-level key", (_s, c) => (c["goship:servics"] = []), /goship:servics: unknown key; .*check the spelling against README "Configuration", or remove it \(pulumi config rm servics\)/],
 ];
 
