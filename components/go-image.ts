@@ -1,4 +1,3 @@
-import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as dockerbuild from "@pulumi/docker-build";
@@ -8,12 +7,10 @@ import { buildSecretsField, goImageSettingsSchema } from "./build/args";
 import { CA_CONTEXT, CA_FILE, NETRC_SECRET } from "./build/build-stage";
 import { caCertificatesPath, readCaCertificates } from "./build/ca-certificates";
 import { renderDockerfile } from "./build/dockerfile";
-import { renderContextIgnore, UserIgnoreFile } from "./build/dockerignore";
 import { writeGeneratedFiles } from "./build/generated-files";
-import { gitignorePatterns } from "./build/gitignore";
 import { digestOf } from "./build/image-reference";
-import { crlfFiles, crlfWarning } from "./build/line-endings";
-import { moduleLayout } from "./build/module-layout";
+import { planContext } from "./build/context-policy";
+import { crlfWarning } from "./build/line-endings";
 import { NodeOs, Platform, platformOs, platformSlug } from "./build/platforms";
 import { RegistryCredentials } from "./publish/registry";
 import { cacheTag, platformTag, recipeHash, releaseTag, stackTag } from "./publish/tags";
@@ -120,24 +117,20 @@ export class GoImage extends pulumi.ComponentResource {
 
         // The context policy: only the module and its local dependencies, minus what never
         // changes the binary (components/build/dockerignore.ts), written beside the Dockerfile.
-        const layout = moduleLayout(s.context, s.module);
-        if (layout.outside.length > 0) {
-            const what = layout.outside.map((o) => `${o.dir} (from ${o.from})`).join(", ");
+        const plan = planContext(s.context, s.module);
+        if (plan.layout.outside.length > 0) {
+            const what = plan.layout.outside.map((o) => `${o.dir} (from ${o.from})`).join(", ");
             throw new pulumi.ResourceError(`${name}.context: ${what} is outside the build context ${s.context}; set context to a directory holding the module and its local dependencies (e.g. the repository root) and module to the module's place in it`, this, true);
         }
-        const userIgnores: UserIgnoreFile[] = [...new Set([".", s.module])]
-            .filter((dir) => fs.existsSync(path.join(s.context, dir, ".dockerignore")))
-            .map((dir) => ({ dir, content: fs.readFileSync(path.join(s.context, dir, ".dockerignore"), "utf8") }));
-        const contextIgnore = renderContextIgnore({
-            includeDirs: layout.includeDirs,
-            includeFiles: layout.includeFiles,
-            userIgnores,
-            gitIgnored: gitignorePatterns(s.context, layout.includeDirs),
-        });
-        const crlf = crlfFiles(s.context, layout.includeDirs);
-        if (crlf.length > 0) pulumi.log.warn(crlfWarning(name, crlf), this);
+        const contextIgnore = plan.ignore;
+        if (plan.crlf.length > 0) pulumi.log.warn(crlfWarning(name, plan.crlf), this);
 
-        const caPem = s.caCertificates ? readCaCertificates(caCertificatesPath(s.caCertificates.file, process.cwd())) : undefined;
+        let caPem: string | undefined;
+        try {
+            caPem = s.caCertificates ? readCaCertificates(caCertificatesPath(s.caCertificates.file, process.cwd())) : undefined;
+        } catch (err) {
+            throw new pulumi.ResourceError(`${name}.caCertificates.file: ${(err as Error).message}`, this, true);
+        }
         const dockerfileFor = (os: NodeOs) =>
             renderDockerfile({
                 ...s.dockerfile,
