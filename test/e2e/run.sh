@@ -4,7 +4,8 @@
 # a kwok Kubernetes control plane), then runs the dev stack through up, a no-change preview,
 # a code change, a broken release, recovery, the bad-input matrix, secrets with a registry
 # login, and destroy, then dry-runs every stack, rendered, on the API server
-# (test/e2e/local-platform.e2e.ts).
+# (test/e2e/local-platform.e2e.ts); and ships test/fixtures/catalog, a service not written
+# for goship, through the local-catalog stack (test/e2e/any-service.e2e.ts).
 # Every step prints its seconds. A step that cannot run here fails; none is skipped.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
