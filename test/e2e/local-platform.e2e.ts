@@ -743,7 +743,7 @@ function serverDryRun(files: string[]): { status: number; stdout: string; stderr
 }
 
 test("9. every stack as rendered is accepted by the API server: strict field validation, admission, no warning", async () => {
-    await timed("9. server-side dry run of dev, staging, prod, local-staging and local-prod", async () => {
+    await timed("9. server-side dry run of dev, staging, prod, local-staging, local-prod and local-catalog", async () => {
         for (const stackName of ["dev", "staging", "prod", ...ENV_STACKS, "local-catalog"]) {
             await withRenderedStack(stackName, (files) => {
                 const namespaceFile = files.find((f) => path.basename(f).startsWith("v1-namespace-"));
