@@ -99,8 +99,16 @@ run_node() {
     export PATH="$repo/node_modules/.bin:$PATH"
   fi
   local script=$1; shift
-  [ -f "$repo/.build/tools/$script" ] || compile
+  build_is_current "$script" || compile
   (cd "$repo" && node ".build/tools/$script" "$@")
+}
+
+# build_is_current SCRIPT: .build holds SCRIPT and no TypeScript source is newer than the
+# compiled program (an edited component must not run as its old self).
+build_is_current() {
+  [ -f "$repo/.build/tools/$1" ] && [ -f "$repo/.build/index.js" ] || return 1
+  [ -z "$(find "$repo" \( -path "$repo/node_modules" -o -path "$repo/.build" -o -path "$repo/.goship" -o -path "$repo/policy/node_modules" \) -prune \
+      -o -name '*.ts' -newer "$repo/.build/index.js" -print -quit)" ]
 }
 
 cmd_pulumi() { run_node local/stack.js "$@"; }
