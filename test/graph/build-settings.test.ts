@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
 import { GoImage } from "../../components";
 import { dockerfileOf, ofType, runComponents, runStack, secretValue } from "../harness/program";
 
@@ -72,4 +73,20 @@ test("the recipe hash covers the context policy: a new pattern in the user's .do
     assert.equal(await releaseTag(), before, "the same inputs, the same tag");
     fs.writeFileSync(path.join(module, ".dockerignore"), "docs/\n");
     assert.notEqual(await releaseTag(), before);
+});
+
+test("a build context with CRLF text files draws one warning naming them and the fix; LF files draw none", async (t) => {
+    const module = fs.mkdtempSync(path.join(os.tmpdir(), "goship-crlf-"));
+    fs.writeFileSync(path.join(module, "go.mod"), "module example.com/m\n\ngo 1.26\n");
+    fs.writeFileSync(path.join(module, "main.go"), "package main\n\nfunc main() {}\n");
+    const warnings: string[] = [];
+    const warn = t.mock.method(pulumi.log, "warn", async (message: string) => void warnings.push(message));
+    const build = () => runComponents(() => (new GoImage("m", { context: module, repository: "registry.example/m", revision: "abc1234" }), {}));
+    await build();
+    assert.deepEqual(warnings, []);
+    fs.writeFileSync(path.join(module, "main.go"), "package main\r\n\r\nfunc main() {}\r\n");
+    await build();
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0], /^m: 1 text file\(s\) in the build context have CRLF line endings \(main\.go\)\..*add "\* text=auto eol=lf" to \.gitattributes, then run git add --renormalize \./);
+    warn.mock.restore();
 });
