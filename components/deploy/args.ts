@@ -5,6 +5,14 @@ import { isGoMaxProcs, isGoMemLimit, MEMORY_LIMIT_ENV } from "./go-runtime";
 import { QUANTITY_PATTERN, parseQuantity } from "./quantity";
 import { windowsBuildProblem } from "./windows";
 import { isKnownZone } from "./zoneinfo";
+import { exposureSchema } from "./exposure-args";
+import { annotationKey, dnsSubdomain } from "./k8s-names";
+import { probesSchema } from "./probe-args";
+
+// The schemas that live in files of their own, for the modules that import them from here.
+export { exposureSchema, ExposureSpec } from "./exposure-args";
+export { dnsSubdomain } from "./k8s-names";
+export { probesSchema, ProbeSpec } from "./probe-args";
 
 /**
  * GoDeployment's argument schema: every runtime setting's check and default, written once.
@@ -16,14 +24,6 @@ import { isKnownZone } from "./zoneinfo";
 const quantity = z.string().regex(QUANTITY_PATTERN, "must be a Kubernetes quantity such as 250m, 1, 128Mi or 1Gi");
 
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name ([A-Za-z_][A-Za-z0-9_]*)");
-
-const httpPath = z.string().regex(/^\/[^\s]*$/, "must be an absolute URL path such as /healthz");
-
-/** A Kubernetes object name of the DNS-subdomain kind (Secrets, IngressClasses, Gateways). */
-export const dnsSubdomain = z
-    .string()
-    .max(253)
-    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, "must be a Kubernetes object name: lowercase letters, digits, '-' and '.', e.g. registry-pull");
 
 const resourceAmounts = z.strictObject({
     /** CPU, e.g. `100m`. */
@@ -60,99 +60,6 @@ export const resourcesSchema = z
             }
         }
     });
-
-/** Timings every probe kind shares. */
-const probeTimings = {
-    /** Seconds between liveness and readiness probes. @default 10 */
-    periodSeconds: z.int().min(1).max(300).default(10),
-    /** Seconds a probe may take. @default 2 */
-    timeoutSeconds: z.int().min(1).max(60).default(2),
-    /** Failures before liveness restarts the container or readiness takes it out of rotation. @default 3 */
-    failureThreshold: z.int().min(1).max(30).default(3),
-    /** Startup probe failures (every 2 s) allowed before the container is restarted. @default 30 */
-    startupFailureThreshold: z.int().min(1).max(600).default(30).describe("startup probe failures (x periodSeconds) allowed before the container is restarted"),
-};
-
-const httpProbes = z
-    .strictObject({
-        /** @default "http" */
-        type: z.literal("http").default("http"),
-        /** @default "/healthz" */
-        livenessPath: httpPath.default("/healthz"),
-        /** @default "/readyz" */
-        readinessPath: httpPath.default("/readyz"),
-        /** @default "/healthz" */
-        startupPath: httpPath.default("/healthz"),
-        ...probeTimings,
-    })
-    .superRefine((p, ctx) => {
-        if (p.livenessPath === p.readinessPath) {
-            ctx.addIssue({
-                code: "custom",
-                path: ["readinessPath"],
-                message: `liveness and readiness both probe ${p.livenessPath}; give readiness its own path (e.g. /readyz) so a busy pod is taken out of rotation instead of restarted`,
-            });
-        }
-    });
-
-/** Why liveness and readiness must differ: the two fire on different trouble (kube-score pod-probes-identical). */
-const DISTINCT_PROBES = "a pod failing readiness would be restarted instead of taken out of rotation (kube-score pod-probes-identical)";
-
-const grpcProbes = z
-    .strictObject({
-        type: z.literal("grpc"),
-        /** gRPC health service name readiness checks; "" asks for the server's overall health. @default "" */
-        grpcService: z.string().default("").describe("gRPC health service name readiness checks (type grpc); empty checks the server"),
-        /**
-         * gRPC health service name liveness and startup check ("" is the server's overall
-         * health); must differ from grpcService. @default unset: a TCP connect to the port
-         */
-        livenessService: z.string().optional().describe("gRPC health service name liveness and startup check (type grpc); unset: a TCP connect to the port"),
-        ...probeTimings,
-    })
-    .superRefine((p, ctx) => {
-        if (p.livenessService === p.grpcService) {
-            ctx.addIssue({
-                code: "custom",
-                path: ["livenessService"],
-                message: `liveness and readiness would both ask the gRPC health service "${p.livenessService}": ${DISTINCT_PROBES}; remove livenessService (liveness then connects to the port) or name another service`,
-            });
-        }
-    });
-
-const execCommand = z
-    .array(z.string(), { error: (issue) => (issue.input === undefined ? "required when probes.type is exec (a command that exits 0 when healthy)" : undefined) })
-    .min(1, "must name a command");
-
-const execProbes = z
-    .strictObject({
-        type: z.literal("exec"),
-        /** Command that exits 0 while the process is alive. Required. */
-        livenessCommand: execCommand.describe("exec liveness command (type exec)"),
-        /** Command that exits 0 while the process can serve; must differ from livenessCommand. Required. */
-        readinessCommand: execCommand.describe("exec readiness command (type exec)"),
-        /** Command that exits 0 once the process has started. @default livenessCommand */
-        startupCommand: execCommand.optional().describe("exec startup command (type exec); livenessCommand when unset"),
-        ...probeTimings,
-    })
-    .superRefine((p, ctx) => {
-        if (JSON.stringify(p.livenessCommand) === JSON.stringify(p.readinessCommand)) {
-            ctx.addIssue({
-                code: "custom",
-                path: ["readinessCommand"],
-                message: `liveness and readiness both run ${JSON.stringify(p.readinessCommand)}: ${DISTINCT_PROBES}; give readiness a command of its own (e.g. the same binary with another flag)`,
-            });
-        }
-    })
-    .transform((p) => ({ ...p, startupCommand: p.startupCommand ?? p.livenessCommand }));
-
-/**
- * Startup, liveness and readiness probes, by kind: `http` (the default when `type` is
- * left out), `grpc` or `exec`. A kind cannot carry another kind's fields.
- */
-export const probesSchema = z
-    .discriminatedUnion("type", [httpProbes, grpcProbes, execProbes], { message: 'must have type "http" (paths), "grpc" (grpcService) or "exec" (commands)' })
-    .prefault({});
 
 export const timezoneSchema = z
     .strictObject({
@@ -191,79 +98,6 @@ export const networkPolicySchema = z
         egressCidrs: z.array(z.cidrv4()).default([]).describe("extra egress destinations besides cluster DNS"),
     })
     .default({ enabled: true, egressCidrs: [] });
-
-/** A Kubernetes annotation key: optional DNS-subdomain prefix and '/', then a name of at most 63 characters. */
-const annotationKey = z
-    .string()
-    .max(317)
-    .regex(
-        /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/,
-        "must be an annotation key: [prefix/]name, e.g. example.com/team",
-    );
-
-/** A DNS name an Ingress or HTTPRoute answers to; a leading `*.` is a wildcard. */
-const hostname = z
-    .string()
-    .max(253)
-    .regex(/^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, "must be a DNS name such as hello.example.com (lowercase; *.example.com for a wildcard; no scheme, port or path)");
-
-/** Fields both kinds of exposure share. */
-const exposureCommon = {
-    /** Host name the route answers to. Required. */
-    host: hostname,
-    /** Path prefix routed to the service. @default "/" */
-    path: httpPath.default("/"),
-    /** Annotations for the Ingress or HTTPRoute (controller settings). @default none */
-    annotations: z.record(annotationKey, z.string()).default({}).describe("annotations on the Ingress or HTTPRoute, e.g. the controller's settings"),
-};
-
-const ingressExposure = z
-    .strictObject({
-        kind: z.literal("ingress"),
-        ...exposureCommon,
-        /** IngressClass of the controller that serves it. @default the cluster's default IngressClass */
-        ingressClassName: dnsSubdomain.optional().describe("IngressClass; the cluster's default class when unset"),
-        /** kubernetes.io/tls Secret (in the namespace) with the host's certificate. Required unless plainHttp. */
-        tlsSecretName: dnsSubdomain.optional().describe("kubernetes.io/tls Secret with the host's certificate, in the stack's namespace"),
-        /** Serve plain HTTP on purpose: no TLS section (Polaris tlsSettingsMissing reports it). @default false */
-        plainHttp: z.boolean().default(false).describe("serve plain HTTP on purpose (no tls section); the linters report it"),
-    })
-    .superRefine((e, ctx) => {
-        if (e.tlsSecretName === undefined && !e.plainHttp) {
-            ctx.addIssue({
-                code: "custom",
-                path: ["tlsSecretName"],
-                message: `is required: without it the Ingress serves ${e.host} over plain HTTP (Polaris tlsSettingsMissing); name the kubernetes.io/tls Secret holding its certificate, or set plainHttp: true to serve HTTP on purpose`,
-            });
-        }
-        if (e.tlsSecretName !== undefined && e.plainHttp) {
-            ctx.addIssue({ code: "custom", path: ["plainHttp"], message: "contradicts tlsSecretName (TLS is on); remove one of the two" });
-        }
-    });
-
-const httpRouteExposure = z.strictObject({
-    kind: z.literal("httpRoute"),
-    ...exposureCommon,
-    /** The Gateway that serves the route (TLS is its listener's). Required. */
-    parentRef: z
-        .strictObject({
-            /** Gateway name. Required. */
-            name: dnsSubdomain,
-            /** Gateway namespace; its listener's allowedRoutes must admit this one. @default the route's namespace */
-            namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a namespace name (a DNS label)").max(63).optional(),
-            /** Listener of the Gateway to attach to. @default every listener that admits the route */
-            sectionName: dnsSubdomain.optional().describe("listener name of the Gateway; every listener that admits the route when unset"),
-        })
-        .describe("the Gateway: {name, namespace, sectionName}"),
-});
-
-/**
- * How the Service is reached from outside the cluster: an Ingress (networking.k8s.io/v1)
- * or a Gateway API HTTPRoute (gateway.networking.k8s.io/v1), by `kind`.
- */
-export const exposureSchema = z.discriminatedUnion("kind", [ingressExposure, httpRouteExposure], {
-    message: 'must have kind "ingress" (host, tlsSecretName, ingressClassName) or "httpRoute" (host, parentRef)',
-});
 
 /**
  * GOMEMLIMIT from the memory limit (components/deploy/go-runtime.ts), by `source`: `config`
@@ -506,14 +340,10 @@ export const goDeploymentSettingsSchema = z
         if (problem) ctx.addIssue({ code: "custom", path: ["windowsImage"], message: problem });
     });
 
-/** Probe settings, validated: one of the three kinds. */
-export type ProbeSpec = z.output<typeof probesSchema>;
 /** Requests and limits, validated and defaulted. */
 export type ResourceSpec = z.output<typeof resourcesSchema>;
 /** GOMEMLIMIT's source, validated and defaulted. */
 export type GoMemLimit = z.output<typeof goMemLimitSchema>;
-/** An Ingress or HTTPRoute, validated and defaulted. */
-export type ExposureSpec = z.output<typeof exposureSchema>;
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
     return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
