@@ -1,5 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
+import { walkFiles } from "../components/build/walk-files";
 
 /**
  * docker-build hashes each context file's full permission string into `contextHash`
@@ -17,22 +18,14 @@ const SKIPPED_DIRS = new Set([".git", "node_modules"]);
 /** Normalises permission bits under `dir`; returns the files it changed, relative to `dir`. */
 export function normalizeContextModes(dir: string): string[] {
     const changed: string[] = [];
-    const walk = (current: string) => {
-        for (const entry of fs.readdirSync(current, { withFileTypes: true })) {
-            const full = path.join(current, entry.name);
-            if (entry.isDirectory()) {
-                if (!SKIPPED_DIRS.has(entry.name)) walk(full);
-                continue;
-            }
-            if (!entry.isFile()) continue; // symlinks: their target's mode is the target's business
-            const mode = fs.statSync(full).mode & 0o7777;
-            const canonical = mode & 0o100 ? CANONICAL_EXEC : CANONICAL_FILE;
-            if (mode !== canonical) {
-                fs.chmodSync(full, canonical);
-                changed.push(path.relative(dir, full));
-            }
+    // Symlinks are not visited: their target's mode is the target's business.
+    walkFiles(dir, SKIPPED_DIRS, (file) => {
+        const mode = fs.statSync(file).mode & 0o7777;
+        const canonical = mode & 0o100 ? CANONICAL_EXEC : CANONICAL_FILE;
+        if (mode !== canonical) {
+            fs.chmodSync(file, canonical);
+            changed.push(path.relative(dir, file));
         }
-    };
-    walk(dir);
+    });
     return changed.sort();
 }

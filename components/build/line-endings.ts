@@ -1,5 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
+import { walkFiles } from "./walk-files";
 
 /** Directories never sent in a build context (goship's policy) and not worth reading. */
 const SKIPPED = new Set([".git", "node_modules", "bin", "dist"]);
@@ -13,19 +14,12 @@ const SAMPLE = 64 * 1024;
  */
 export function crlfFiles(root: string, dirs: string[]): string[] {
     const found: string[] = [];
-    const walk = (dir: string) => {
-        for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-            const full = path.join(dir, entry.name);
-            if (entry.isDirectory()) {
-                if (!SKIPPED.has(entry.name)) walk(full);
-            } else if (entry.isFile() && hasCrlf(full)) {
-                found.push(path.relative(root, full));
-            }
-        }
-    };
     for (const dir of dirs) {
         const full = path.resolve(root, dir);
-        if (fs.existsSync(full)) walk(full);
+        if (!fs.existsSync(full)) continue;
+        walkFiles(full, SKIPPED, (file) => {
+            if (hasCrlf(file)) found.push(path.relative(root, file));
+        });
     }
     return [...new Set(found)].sort();
 }
