@@ -15,12 +15,19 @@ export interface ModuleLayout {
     outside: { from: string; dir: string }[];
 }
 
+/**
+ * The lines of every VERB directive of a go.mod or go.work (comments dropped): the
+ * one-line form `verb x` and each line of the block form `verb ( … )`.
+ */
+function directiveLines(text: string, verb: "replace" | "use"): string[] {
+    const withoutComments = text.replace(/\/\/.*$/gm, "");
+    return [...withoutComments.matchAll(new RegExp(`^\\s*${verb}\\s+(?:\\(\\s*([\\s\\S]*?)\\)|(.+))$`, "gm"))].flatMap((m) => (m[1] ?? m[2]).split("\n"));
+}
+
 /** The local-path targets of go.mod's replace directives (`=> ../lib`, `=> ./x`). */
 export function localReplaceTargets(goMod: string): string[] {
     const targets: string[] = [];
-    const withoutComments = goMod.replace(/\/\/.*$/gm, "");
-    const directives = [...withoutComments.matchAll(/^\s*replace\s+(?:\(\s*([\s\S]*?)\)|(.+))$/gm)].flatMap((m) => (m[1] ?? m[2]).split("\n"));
-    for (const line of directives) {
+    for (const line of directiveLines(goMod, "replace")) {
         const target = line.split("=>")[1]?.trim().split(/\s+/)[0];
         if (target && (target.startsWith("./") || target.startsWith("../") || target === "." || target === "..")) targets.push(target);
     }
@@ -29,9 +36,7 @@ export function localReplaceTargets(goMod: string): string[] {
 
 /** The `use` directories of a go.work. */
 export function workspaceDirs(goWork: string): string[] {
-    const withoutComments = goWork.replace(/\/\/.*$/gm, "");
-    return [...withoutComments.matchAll(/^\s*use\s+(?:\(\s*([\s\S]*?)\)|(.+))$/gm)]
-        .flatMap((m) => (m[1] ?? m[2]).split("\n"))
+    return directiveLines(goWork, "use")
         .map((l) => l.trim().replace(/^"|"$/g, ""))
         .filter((l) => l !== "");
 }
