@@ -9,6 +9,7 @@ import { checkDeploymentSettings, deploymentSettingsShape, imagePullSecretsField
 import { windowsBuildProblem } from "../components/deploy/windows";
 import { registrySchema } from "../components/publish/registry";
 import { applyOverrides, overriddenPath, overrideSets } from "./overrides";
+import { secretKeyName } from "./secret-keys";
 import { checkPullCredentials, pullCredentialsSchema, pullPasswordKeyOf, pullPasswordSecret } from "./pull-credentials";
 
 /**
@@ -51,7 +52,7 @@ export function nodeOsOf(platforms: readonly Platform[]): NodeOs {
 }
 
 /** The name of a secret stack config key (pulumi config set --secret KEY VALUE). */
-const secretKeyName = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, "must be the name of a secret stack config key, e.g. apiToken");
+const secretKeyField = secretKeyName("apiToken");
 
 /** One service: what it is (module, main, platforms, image source, base images) and how it runs (GoDeployment's settings). */
 export const serviceSchema = z
@@ -71,19 +72,19 @@ export const serviceSchema = z
         assets: assetsField.describe("directories of the module copied to /app/<dir> (the working directory, env GOSHIP_ASSETS_DIR), readable by the non-root user"),
         go: goBuildSettingsSchema.prefault({}).describe("Go settings of the build: proxy, sumDb, noSumDb, private, noProxy, flags, ldflags, tags; cgo stays off"),
         buildArgs: buildArgsField,
-        buildSecrets: buildSecretsField(secretKeyName).describe("env var → secret config key: a BuildKit secret mounted into the go commands as that env var, never in a layer"),
+        buildSecrets: buildSecretsField(secretKeyField).describe("env var → secret config key: a BuildKit secret mounted into the go commands as that env var, never in a layer"),
         moduleCredentials: z
             .array(
                 z.strictObject({
                     machine: z.string().regex(/^[A-Za-z0-9.-]+(:[0-9]{1,5})?$/, "must be a host name such as goproxy.example.com (what the module proxy or git URL names)"),
                     login: z.string().min(1).regex(/^\S+$/, "must not contain spaces"),
-                    passwordKey: secretKeyName,
+                    passwordKey: secretKeyField,
                 }),
             )
             .min(1, "list at least one machine, or remove the key")
             .optional()
             .describe("logins for private modules (module proxy or git over HTTPS): a .netrc mounted as a BuildKit secret; passwordKey names a secret config key"),
-        secretEnv: secretEnvField(secretKeyName).describe(
+        secretEnv: secretEnvField(secretKeyField).describe(
             "env var → secret config key (pulumi config set --secret KEY VALUE); delivered via a Secret and secretKeyRef",
         ),
         ...deploymentSettingsShape,
@@ -323,7 +324,7 @@ export function secretProblems(config: StackConfig, entries: ConfigEntries): str
 /**
  * Keys in goship's namespace that nothing reads: a misspelt `goship:servics` would
  * otherwise be ignored silently. Known are CONFIG_KEYS, the registry password, the secret
- * keys the services' secretEnv names and the pull password's key (read from the raw values
+ * keys the services' secretEnv, buildSecrets and moduleCredentials name and the pull password's key (read from the raw values
  * when the config itself is invalid, so a valid secret key is never reported).
  */
 export function unknownKeyProblems(entries: ConfigEntries): string[] {
@@ -342,7 +343,7 @@ export function unknownKeyProblems(entries: ConfigEntries): string[] {
         .sort()
         .map(
             (key) =>
-                `${CONFIG_NAMESPACE}:${key}: unknown key; goship reads ${CONFIG_KEYS.map((k) => `${CONFIG_NAMESPACE}:${k}`).join(", ")}, ${CONFIG_NAMESPACE}:${REGISTRY_PASSWORD_KEY} and the secret keys a service's secretEnv or kubernetes.pullCredentials.passwordKey names; check the spelling against README "Configuration", or remove it (pulumi config rm ${key})`,
+                `${CONFIG_NAMESPACE}:${key}: unknown key; goship reads ${CONFIG_KEYS.map((k) => `${CONFIG_NAMESPACE}:${k}`).join(", ")}, ${CONFIG_NAMESPACE}:${REGISTRY_PASSWORD_KEY} and the secret keys a service's secretEnv, buildSecrets or moduleCredentials, or kubernetes.pullCredentials.passwordKey, names; check the spelling against README "Configuration", or remove it (pulumi config rm ${key})`,
         );
 }
 

@@ -5,6 +5,7 @@ import { dnsSubdomain } from "../components/deploy/args";
 import { DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_TYPE, renderDockerConfigJson } from "../components/deploy/pull-secrets";
 import { registryServerField } from "../components/publish/registry";
 import type { StackConfig } from "./config";
+import { secretKeyName } from "./secret-keys";
 
 /**
  * How a stack's pods log in to the registry they pull from (`goship:kubernetes`):
@@ -22,10 +23,7 @@ export const pullCredentialsSchema = z
     .strictObject({
         server: registryServerField.optional().describe("registry the pods pull from; goship:registry.server when unset"),
         username: z.string().min(1).describe("the pull login's user (a read-only token's, ideally)"),
-        passwordKey: z
-            .string()
-            .regex(/^[A-Za-z][A-Za-z0-9_-]*$/, "must be the name of a secret stack config key, e.g. pullPassword")
-            .describe("secret stack config key holding the pull password (pulumi config set --secret KEY VALUE)"),
+        passwordKey: secretKeyName("pullPassword").describe("secret stack config key holding the pull password (pulumi config set --secret KEY VALUE)"),
         secretName: dnsSubdomain.default(PULL_SECRET_NAME).describe(`name of the Secret goship makes (default ${PULL_SECRET_NAME})`),
     })
     .describe("a pull login goship turns into a kubernetes.io/dockerconfigjson Secret the pods pull with");
