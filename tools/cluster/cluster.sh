@@ -44,8 +44,10 @@ NODES=3
 WORKDIR="$STATE/cluster"                       # kwokctl's KWOK_WORKDIR
 CLUSTER_DIR="$WORKDIR/clusters/$CLUSTER"       # kwokctl's per-cluster dir (pids/, logs/, kwok.yaml)
 KWOKCTL_CONFIG="$WORKDIR/goship-kwokctl.yaml"  # generated from this script + stages/*.yaml
+KWOK_TAINT=kwok.x-k8s.io/node=fake:NoSchedule
 KUBE_MINOR="${KUBE_VERSION#*.}"; KUBE_MINOR="${KUBE_MINOR%%.*}"
-KUBE_BINS=(kube-apiserver kube-controller-manager kube-scheduler kubectl)
+# kubelet and kube-proxy are the real node's (tools/node/node.sh).
+KUBE_BINS=(kube-apiserver kube-controller-manager kube-scheduler kubectl kubelet kube-proxy)
 
 log_setup '[cluster]' error
 
@@ -89,7 +91,8 @@ dir_of()   { go mod download -json "$1" | json_field Dir; }
 # rest: packages to require with "go get -tool".
 wrapper_module() {
   local dir="$1" modver="$2"; shift 2
-  if [ -f "$dir/.ready" ]; then return 0; fi
+  # .ready holds the packages resolved: a new one (a binary added to the list) resolves again.
+  if [ -f "$dir/.ready" ] && [ "$(cat "$dir/.ready")" = "$*" ]; then return 0; fi
   gowrap_new "$dir" goship.local/wrapper
   local mlog; mlog="$LOGS/module-$(basename "$dir").log"
   log "resolving $modver in $dir (log: $mlog)"
@@ -111,7 +114,7 @@ wrapper_module() {
     for p in "$@"; do pkgs+=("$p@${modver#*@}"); done
     go get -tool "${pkgs[@]}"
   ) >"$mlog" 2>&1 || { tail -n 30 "$mlog" >&2; die "resolving $modver failed (log: $mlog)"; }
-  touch "$dir/.ready"
+  printf '%s' "$*" >"$dir/.ready"
 }
 
 build_one() { # name, wrapper dir, package, ldflags
@@ -285,6 +288,15 @@ componentsPatches:
     value: none
   - key: service-cluster-ip-range
     value: 10.96.0.0/16
+# The real node (tools/node/node.sh): the API server dials its kubelet (logs, exec, probes'
+# metrics) with the cluster's admin client certificate and verifies the kubelet's serving
+# certificate, which node.sh signs with the cluster's CA.
+  - key: kubelet-client-certificate
+    value: $CLUSTER_DIR/pki/admin.crt
+  - key: kubelet-client-key
+    value: $CLUSTER_DIR/pki/admin.key
+  - key: kubelet-certificate-authority
+    value: $CLUSTER_DIR/pki/ca.crt
 # One instance each: without this a restarted controller-manager/scheduler waits for the
 # previous process's leader Lease to expire (~15s) before it does anything.
 - name: kube-controller-manager
@@ -295,6 +307,14 @@ componentsPatches:
   extraArgs:
   - key: leader-elect
     value: "false"
+# kwokctl's kwok-controller plays the kubelet of every node; the real node
+# (tools/node/node.sh) has its own, so kwok takes only the nodes it made (annotated fake).
+- name: kwok-controller
+  extraArgs:
+  - key: manage-all-nodes
+    value: "false"
+  - key: manage-nodes-with-annotation-selector
+    value: kwok.x-k8s.io/node=fake
 EOF
     for f in "$BIN"/kwok-stages/*.yaml "$HERE"/stages/*.yaml; do
       [ -f "$f" ] || continue
@@ -433,6 +453,9 @@ cmd_up() {
       --param '.podCIDRs=["10.244.0.0/24"]'
     wait_for 120 "$NODES Ready nodes" nodes_ready
   fi
+  # The service's pods run on the real node (tools/node/node.sh): the fake nodes take only
+  # pods that tolerate them (kwok's own convention for its nodes).
+  kctl taint nodes -l type=kwok "$KWOK_TAINT" --overwrite >/dev/null
   wait_for 60 "kwok to hold fresh node leases" leases_fresh
   wait_for 60 "the default ServiceAccount" sa_ready
   write_kubeconfig

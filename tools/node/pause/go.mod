@@ -1,0 +1,3 @@
+module goship.example/tools/node/pause
+
+go 1.26

@@ -1,0 +1,3 @@
+module goship.example/tools/node/relay
+
+go 1.26
