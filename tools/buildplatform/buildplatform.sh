@@ -302,14 +302,26 @@ start_registry() {
 # on any machine. GOSHIP_LOGIN_REGISTRY_PASSWORD sets another (then set the stack's
 # secret too). The file is readable by root only; htpasswd holds its bcrypt hash.
 LOGIN_PASSWORD_VALUE=${GOSHIP_LOGIN_REGISTRY_PASSWORD:-goship-local-registry}
+# The pods' own login (Pulumi.local-prod.yaml's goship:kubernetes.pullCredentials, its
+# password the stack's secret goship:pullPassword): the real node pulls local-prod's images
+# with it, never with the push login. The registry's htpasswd auth cannot make a login
+# read-only; a real registry's pull token would be.
+LOGIN_PULL_USER=goship-pull
+LOGIN_PULL_PASSWORD_VALUE=${GOSHIP_LOGIN_REGISTRY_PULL_PASSWORD:-goship-local-pull}
 make_login() {
     mkdir -p "$LOGIN_REG_DIR"
-    if [ "$(cat "$LOGIN_REG_PASSWORD" 2>/dev/null)" != "$LOGIN_PASSWORD_VALUE" ]; then
-        (umask 077; printf '%s\n' "$LOGIN_PASSWORD_VALUE" > "$LOGIN_REG_PASSWORD")
+    local want
+    want="$(printf '%s\n%s:%s\n' "$LOGIN_PASSWORD_VALUE" "$LOGIN_PULL_USER" "$LOGIN_PULL_PASSWORD_VALUE")"
+    if [ "$(cat "$LOGIN_REG_PASSWORD" 2>/dev/null)" != "$LOGIN_PASSWORD_VALUE" ] || [ "$(cat "$LOGIN_REG_DIR/logins" 2>/dev/null)" != "$want" ]; then
+        (umask 077; printf '%s\n' "$LOGIN_PASSWORD_VALUE" > "$LOGIN_REG_PASSWORD"; printf '%s\n' "$want" > "$LOGIN_REG_DIR/logins")
     fi
-    if [ ! -s "$LOGIN_REG_DIR/htpasswd" ] || [ "$LOGIN_REG_PASSWORD" -nt "$LOGIN_REG_DIR/htpasswd" ]; then
+    if [ ! -s "$LOGIN_REG_DIR/htpasswd" ] || [ "$LOGIN_REG_DIR/logins" -nt "$LOGIN_REG_DIR/htpasswd" ]; then
         # -i: the password comes on stdin, never on a command line.
-        (umask 077; htpasswd -niB "$LOGIN_REGISTRY_USER" < "$LOGIN_REG_PASSWORD" > "$LOGIN_REG_DIR/htpasswd.tmp")
+        (
+            umask 077
+            htpasswd -niB "$LOGIN_REGISTRY_USER" < "$LOGIN_REG_PASSWORD" > "$LOGIN_REG_DIR/htpasswd.tmp"
+            printf '%s\n' "$LOGIN_PULL_PASSWORD_VALUE" | htpasswd -niB "$LOGIN_PULL_USER" >> "$LOGIN_REG_DIR/htpasswd.tmp"
+        )
         mv "$LOGIN_REG_DIR/htpasswd.tmp" "$LOGIN_REG_DIR/htpasswd"
     fi
 }

@@ -34,6 +34,8 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$HERE/../lib/gowrap.sh"
 # shellcheck source=versions.env
 . "$HERE/versions.env"
+# shellcheck source=network.env
+. "$HERE/network.env"
 
 KUBECONFIG_OUT="${GOSHIP_KUBECONFIG:-$STATE/kubeconfig}"
 BIN="$CACHE/bin/k8s-$KUBE_VERSION"
@@ -287,7 +289,7 @@ componentsPatches:
   - key: endpoint-reconciler-type
     value: none
   - key: service-cluster-ip-range
-    value: 10.96.0.0/16
+    value: $SERVICE_CIDR
 # The real node (tools/node/node.sh): the API server dials its kubelet (logs, exec, probes'
 # metrics) with the cluster's admin client certificate and verifies the kubelet's serving
 # certificate, which node.sh signs with the cluster's CA.
@@ -297,6 +299,10 @@ componentsPatches:
     value: $CLUSTER_DIR/pki/admin.key
   - key: kubelet-certificate-authority
     value: $CLUSTER_DIR/pki/ca.crt
+# A node's InternalIP, never its Hostname address: a node name is no DNS name here, and
+# looking it up would ask the machine's resolver.
+  - key: kubelet-preferred-address-types
+    value: InternalIP
 # One instance each: without this a restarted controller-manager/scheduler waits for the
 # previous process's leader Lease to expire (~15s) before it does anything.
 - name: kube-controller-manager

@@ -25,6 +25,7 @@
 #   tools/buildplatform/buildplatform.sh  registry 127.0.0.1:5000, BuildKit (buildx builder "goship"),
 #                                         dockerd, the locally made Go base image
 #   tools/cluster/cluster.sh              etcd + kube-apiserver/controller-manager/scheduler + kwok nodes
+#   tools/node/node.sh                    the real node: kubelet, kube-proxy, containerd, runc, CNI
 # State: $GOSHIP_STATE (default <repo>/.goship, git-ignored): Pulumi's file backend in
 # ./pulumi, registry storage, BuildKit cache, cluster data, kubeconfig, logs, pid files.
 # Pulumi secrets use the passphrase provider; the dev passphrase is "goship-dev" unless
@@ -80,6 +81,7 @@ cmd_provision() {
   step "pulumi CLI and provider plugins" install_pulumi
   step "registry, BuildKit, dockerd, base image" "$repo/tools/buildplatform/buildplatform.sh" up
   step "Kubernetes control plane (kwok)" "$repo/tools/cluster/cluster.sh" up
+  step "the real node (kubelet, containerd)" "$repo/tools/node/node.sh" up
   step "policy pack dependencies" "$repo/tools/policy-deps.sh"
   step "TypeScript compile" compile
   write_env
@@ -138,11 +140,14 @@ cmd_status() {
   local rc=0
   "$repo/tools/buildplatform/buildplatform.sh" status || rc=1
   "$repo/tools/cluster/cluster.sh" status || rc=1
+  "$repo/tools/node/node.sh" status || rc=1
   return $rc
 }
 
 cmd_down() {
   local rc=0
+  # The node first: its pods are the cluster's, its relay dials the registries.
+  "$repo/tools/node/node.sh" down || rc=1
   "$repo/tools/cluster/cluster.sh" down || rc=1
   "$repo/tools/buildplatform/buildplatform.sh" down || rc=1
   return $rc

@@ -40,6 +40,8 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$HERE/../lib/gowrap.sh"
 # shellcheck source=../cluster/versions.env
 . "$HERE/../cluster/versions.env"
+# shellcheck source=../cluster/network.env
+. "$HERE/../cluster/network.env"
 
 log_setup '[node %T]' ERROR
 
@@ -48,10 +50,8 @@ NETNS=goship-node
 NETNS_FILE=/run/netns/$NETNS
 HOST_IF=goship-h
 NODE_IF=goship-n
-HOST_IP=198.18.0.1
-NODE_IP=198.18.0.2
-LINK_PREFIX=30
-POD_CIDR=198.18.1.0/24
+HOST_IP=$NODE_HOST_IP
+LINK_PREFIX=$NODE_LINK_PREFIX
 BRIDGE=goship0
 # The label the node carries and the taint the kwok nodes get (tools/cluster/cluster.sh):
 # pods land here unless they tolerate the fake nodes.
@@ -136,8 +136,16 @@ netns_up() {
   ip link set "$HOST_IF" up
   ip -n "$NETNS" addr replace "$NODE_IP/$LINK_PREFIX" dev "$NODE_IF"
   ip -n "$NETNS" link set "$NODE_IF" up
-  # No default route in the namespace: an address that is neither the link nor a pod's is
-  # unreachable from the node and from every pod.
+  # The pods' bridge, made here rather than by the CNI plugin at the first pod, so the
+  # Service range can route to it from the start.
+  if ! ip -n "$NETNS" link show "$BRIDGE" >/dev/null 2>&1; then ip -n "$NETNS" link add "$BRIDGE" type bridge; fi
+  ip -n "$NETNS" addr replace "$POD_GATEWAY/${POD_CIDR#*/}" dev "$BRIDGE"
+  ip -n "$NETNS" link set "$BRIDGE" up
+  # A ClusterIP needs a route before kube-proxy's DNAT rewrites it to a pod's address; the
+  # bridge is the only way out it gets.
+  ip -n "$NETNS" route replace "$SERVICE_CIDR" dev "$BRIDGE" src "$POD_GATEWAY"
+  # No default route in the namespace: an address that is neither the link, a pod's nor a
+  # Service's is unreachable from the node and from every pod.
   ip -n "$NETNS" route del default >/dev/null 2>&1 || true
   egress_guard
 }
