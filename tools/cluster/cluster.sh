@@ -492,6 +492,8 @@ cmd_down() {
 }
 
 cmd_delete() {
+  # The real node's pods and images belong to this cluster (tools/node/node.sh).
+  "$HERE/../node/node.sh" delete
   cluster_env
   if [ -d "$CLUSTER_DIR" ]; then
     cmd_down || true

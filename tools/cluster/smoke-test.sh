@@ -46,6 +46,10 @@ spec:
         app: $1
 $2
     spec:
+      # The kwok nodes only (tainted since the real node, tools/node/node.sh, joined): this
+      # test is about the simulated kubelet and its stages.
+      nodeSelector: {type: kwok}
+      tolerations: [{key: kwok.x-k8s.io/node, operator: Equal, value: fake, effect: NoSchedule}]
       automountServiceAccountToken: false
       securityContext:
         runAsNonRoot: true

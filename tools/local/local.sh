@@ -66,6 +66,7 @@ write_env() {
     cat "$GOSHIP_STATE/pulumi.env"
     grep '^export ' "$GOSHIP_STATE/env.sh"
     "$repo/tools/cluster/cluster.sh" env
+    "$repo/tools/node/node.sh" env
     echo "export PATH=\"$repo/node_modules/.bin:\$PATH\""
     echo "export PULUMI_BACKEND_URL=\"file://$GOSHIP_STATE/pulumi\""
     echo "export PULUMI_CONFIG_PASSPHRASE=\"\${PULUMI_CONFIG_PASSPHRASE-goship-dev}\""

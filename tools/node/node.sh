@@ -8,6 +8,9 @@
 #   tools/node/node.sh down     stop it (pods' containers, kube-proxy, kubelet, containerd,
 #                               the relay), remove its network namespace; state kept
 #   tools/node/node.sh status   each process by pid, and the Node's Ready condition
+#   tools/node/node.sh delete   down, then remove the node's state (images, pods' files);
+#                               tools/cluster/cluster.sh delete runs it
+#   tools/node/node.sh env      export lines for tests: the namespace, the relay, the name
 #
 # The network, by construction (README.md here: the addresses and why nothing leaves):
 #   netns goship-node    the node's kubelet, containerd, kube-proxy and every pod's network
@@ -80,9 +83,9 @@ PAUSE_TAG=goship-1
 
 # CNI plugins from their Go module (a wrapper module, like the cluster's binaries).
 build_cni() {
-  local p missing=0
-  for p in bridge host-local loopback; do [ -x "$CNI_BIN/$p" ] || missing=1; done
-  [ "$missing" = 0 ] && return 0
+  local p absent=0
+  for p in bridge host-local loopback; do [ -x "$CNI_BIN/$p" ] || absent=1; done
+  [ "$absent" = 0 ] && return 0
   gowrap_env
   local w="$CACHE/build/cni-plugins-$CNI_PLUGINS_VERSION" t0=$SECONDS mod=github.com/containernetworking/plugins
   mkdir -p "$LOGS"
@@ -436,10 +439,23 @@ cmd_status() {
   return $rc
 }
 
+cmd_delete() {
+  cmd_down
+  rm -rf "$NODE"
+  log "delete: $NODE removed"
+}
+
+cmd_env() {
+  echo "export GOSHIP_NODE_NAME=$NODE_NAME GOSHIP_NODE_NETNS=$NETNS_FILE GOSHIP_NODE_RELAY=$RELAY"
+  echo "export GOSHIP_NODE_POD_CIDR=$POD_CIDR GOSHIP_NODE_LOGS=$LOGS"
+}
+
 case "${1:-}" in
   build)  cmd_build ;;
+  delete) cmd_delete ;;
+  env)    cmd_env ;;
   up)     cmd_up ;;
   down)   cmd_down ;;
   status) cmd_status ;;
-  *) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
