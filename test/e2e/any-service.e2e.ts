@@ -20,6 +20,7 @@ import { linuxBinaryPath, windowsBinaryPath } from "../../components/build/docke
 import { openStack, repoRoot, runOperation } from "../../tools/local/stack";
 import { docker, Kubectl, run } from "./support/commands";
 import { stepTimer } from "./support/timing";
+import { assertOnRealNode, podsOf } from "./support/real-node";
 import { stateFileText } from "./support/state";
 import { elfArchitecture, ImageConfig, Index, Manifest, parseDigestRef, peArchitecture, Registry, tarHeaders } from "./support/registry";
 import { effectiveStackConfig } from "../harness/stack-files";
@@ -142,6 +143,8 @@ test("A1. pulumi up of local-catalog: third-party and private modules fetched du
     assert.equal(container.livenessProbe.httpGet.path, catalog.probes.livenessPath);
     assert.equal(container.readinessProbe.httpGet.path, catalog.probes.readinessPath);
     assert.equal(d.status.availableReplicas, catalog.replicas);
+    // Started by the real node's kubelet: its flags, its assets and its probes really work.
+    assertOnRealNode(podsOf(kubectl, kube.namespace, catalog.name), imageRef);
     const log = fs.readFileSync(path.join(state, "modproxy", "modproxy.log"), "utf8");
     assert.match(log, /GET \/goship\.test\/private\/greeting\/@v\/v1\.0\.0\.zip 200 auth=ok/, `the build fetched the private module with its login:\n${log}`);
 });

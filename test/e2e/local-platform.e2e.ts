@@ -1,7 +1,9 @@
 /**
  * End-to-end: the dev stack on the real local platform (tools/local/local.sh provision must
  * have run and its environment be loaded; test/e2e/run.sh does both). Real pulumi CLI,
- * real BuildKit and registries, a real API server with kwok nodes, Docker for the image run.
+ * real BuildKit and registries, a real API server, and a real node (tools/node/node.sh:
+ * kubelet, containerd, runc) where the pods run, are probed and drained; Docker for the
+ * image run of step 4.
  * The steps depend on each other and run in order; each prints its seconds. Step 9 renders
  * every stack and dry-runs it on the same API server.
  */
@@ -19,6 +21,7 @@ import { openStack, repoRoot, runOperation, RunResult } from "../../tools/local/
 import { renderStack } from "../../tools/local/render";
 import { docker, Kubectl, run } from "./support/commands";
 import { stepTimer } from "./support/timing";
+import { assertOnRealNode, DeletionWatch, FollowedLogs, getOnce, podsOf, probeCounts, serviceEntry, Traffic } from "./support/real-node";
 import { stateFileText } from "./support/state";
 import { elfArchitecture, ImageConfig, Index, Login, Manifest, parseDigestRef, Registry } from "./support/registry";
 import { effectiveStackConfig } from "../harness/stack-files";
@@ -245,6 +248,38 @@ test("3. the Deployment is available with the exported digest; every object of t
         const endpoints = kubectl.json(["-n", kube.namespace, "endpoints", service.name]);
         const ready = (endpoints.subsets ?? []).flatMap((s: { addresses?: unknown[] }) => s.addresses ?? []);
         assert.equal(ready.length, service.replicas, "the Service has a ready endpoint per replica");
+        assertOnRealNode(podsOf(kubectl, kube.namespace, service.name), firstRef);
+    });
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+test("3b. on the real node: the kubelet ran the startup, readiness and liveness probes against the binary; requests through the Service reach it", async () => {
+    await timed("3b. probes and Service on the real node", async () => {
+        const pods = podsOf(kubectl, kube.namespace, service.name);
+        // Liveness starts once the startup probe has passed, then every periodSeconds (10 s).
+        let counts = probeCounts(kubectl, kube.namespace);
+        for (const deadline = Date.now() + 45_000; Date.now() < deadline; counts = probeCounts(kubectl, kube.namespace)) {
+            if (pods.every((p) => (counts[p.name]?.["Liveness/successful"] ?? 0) >= 1)) break;
+            await sleep(1000);
+        }
+        for (const p of pods) {
+            for (const probe of ["Startup", "Readiness", "Liveness"]) {
+                assert.ok((counts[p.name]?.[`${probe}/successful`] ?? 0) >= 1, `${p.name}: the kubelet counted a successful ${probe} probe: ${JSON.stringify(counts[p.name])}`);
+            }
+            assert.equal(p.restarts, 0, `${p.name} never restarted`);
+        }
+        const entry = await serviceEntry(kubectl, kube.namespace, service.name);
+        try {
+            for (let i = 0; i < 10; i++) {
+                const r = await getOnce(entry.url);
+                assert.equal(r.status, 200, `GET / through ${entry.clusterIP}: ${r.body}`);
+                assert.equal((JSON.parse(r.body) as { service: string }).service, service.name);
+            }
+        } finally {
+            entry.close();
+        }
+        console.log(`[e2e]   ${pods.map((p) => `${p.name} ${p.ip}: ${JSON.stringify(counts[p.name])}`).join("; ")}; 10 requests through ClusterIP ${entry.clusterIP} answered`);
     });
 });
 
@@ -420,12 +455,44 @@ test("6. a one-line change to app/ rolls out a new digest and scales the old Rep
         assert.match(report.row(name, "hello"), new RegExp(`\\| unchanged \`${first}\` .*\\| none \\|`), `${name} shows what it runs and no change`);
         assert.match(report.row(name, "(stack)"), /✅ no changes expected: nothing changes/, `${name} is not touched by app/ and must not change`);
     }
+    // On the real node: requests go to the Service all through the rollout, and the old pods'
+    // logs are followed until their containers exit.
+    const oldPods = podsOf(kubectl, kube.namespace, service.name).map((p) => p.name);
+    const entry = await serviceEntry(kubectl, kube.namespace, service.name);
+    const logs = oldPods.map((name) => new FollowedLogs(kubectl, kube.namespace, name));
+    const deletions = new DeletionWatch(kubectl, kube.namespace, service.name);
+    const traffic = new Traffic(entry.url);
     const start = Date.now();
-    const result = await timed("6. pulumi up after a one-line change", () => runOperation(stack, "up", quiet));
+    let result: RunResult;
+    let counted: { ok: number; failures: string[] };
+    try {
+        result = await timed("6. pulumi up after a one-line change", () => runOperation(stack, "up", quiet));
+    } finally {
+        counted = await traffic.stop();
+        entry.close();
+    }
     const seconds = (Date.now() - start) / 1000;
+    await timed("6. the old pods drain and exit", () => Promise.race([Promise.all(logs.map((l) => l.done)), sleep(90_000)]));
+    deletions.stop();
+    logs.forEach((l) => l.stop());
+    assert.deepEqual(counted.failures, [], `every request during the rollout succeeded (${counted.ok} did)`);
+    assert.ok(counted.ok >= 10, `requests were sent during the rollout: ${counted.ok}`);
+    const preStop = 5; // components/deploy/args.ts: preStopSleepSeconds' default
+    for (const [i, name] of oldPods.entries()) {
+        const asked = deletions.askedAt(name);
+        const draining = logs[i].timeOf("draining");
+        assert.ok(asked, `${name}: its deletion was seen`);
+        assert.ok(draining && logs[i].timeOf("stopped"), `${name} logged SIGTERM's drain and a clean stop:\n${logs[i].lines}`);
+        const waited = (draining.getTime() - asked.getTime()) / 1000;
+        // deletionTimestamp has whole seconds: allow one.
+        assert.ok(waited >= preStop - 1, `${name}: SIGTERM came ${waited.toFixed(1)} s after the deletion, after the ${preStop} s preStop sleep`);
+        console.log(`[e2e]   ${name}: preStop sleep, then SIGTERM ${waited.toFixed(1)} s after its deletion; drained and stopped`);
+    }
+    console.log(`[e2e]   ${counted.ok} requests through the Service during the rollout, none failed`);
     const newRef = imageRef(result);
     assert.notEqual(newRef, firstRef, "a new digest");
     assertRolledOut(newRef);
+    assertOnRealNode(podsOf(kubectl, kube.namespace, service.name), newRef);
     const sets = replicaSets();
     const current = sets.filter((s) => s.image === newRef);
     const old = sets.filter((s) => s.image === firstRef);
@@ -481,11 +548,38 @@ test("7. a release whose pods never become ready fails within the rollout timeou
     const timeoutSeconds = 30;
     const before = deployment();
     const goodRef = before.spec.template.spec.containers[0].image as string;
-    // kwok's stage tools/cluster/stages/pod-not-ready.yaml holds pods with this annotation unready.
-    writeStackConfig((svc) => Object.assign(svc, { podAnnotations: { "goship.dev/kwok-ready": "false" }, rolloutTimeoutSeconds: timeoutSeconds }));
+    // A release whose readiness really fails: the kubelet probes a path the binary answers 404.
+    const brokenPath = "/broken-readiness";
+    writeStackConfig((svc) =>
+        Object.assign(svc, { probes: { ...((svc.probes as object | undefined) ?? {}), readinessPath: brokenPath }, rolloutTimeoutSeconds: timeoutSeconds }),
+    );
+    const entry = await serviceEntry(kubectl, kube.namespace, service.name);
+    const traffic = new Traffic(entry.url);
     const start = Date.now();
-    const failure = await timed("7a. pulumi up of a broken release (expected to fail)", () => expectFailure("up of a broken release", () => runOperation(stack, "up", quiet)));
+    let counted: { ok: number; failures: string[] };
+    let failure: unknown;
+    try {
+        failure = await timed("7a. pulumi up of a broken release (expected to fail)", () => expectFailure("up of a broken release", () => runOperation(stack, "up", quiet)));
+    } finally {
+        counted = await traffic.stop();
+        entry.close();
+    }
     const seconds = (Date.now() - start) / 1000;
+    assert.deepEqual(counted.failures, [], `every request during the broken rollout succeeded (${counted.ok} did)`);
+    assert.ok(counted.ok >= 10, `requests were sent during the broken rollout: ${counted.ok}`);
+    const counts = probeCounts(kubectl, kube.namespace);
+    const stuck = kubectl
+        .json(["-n", kube.namespace, "pods", "-l", `app.kubernetes.io/name=${service.name}`])
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        .items.filter((p: any) => p.spec.containers[0].readinessProbe?.httpGet?.path === brokenPath);
+    assert.ok(stuck.length > 0, "the broken release's pods exist");
+    for (const p of stuck) {
+        assert.equal(p.spec.nodeName, process.env.GOSHIP_NODE_NAME, `${p.metadata.name} is on the real node`);
+        assert.equal(p.status.containerStatuses[0].state.running !== undefined, true, `${p.metadata.name}'s binary runs`);
+        assert.equal(p.status.containerStatuses[0].ready, false, `${p.metadata.name} is not ready`);
+        assert.ok((counts[p.metadata.name]?.["Readiness/failed"] ?? 0) >= 1, `the kubelet's readiness probe of ${p.metadata.name} failed: ${JSON.stringify(counts[p.metadata.name])}`);
+    }
+    console.log(`[e2e]   broken release: ${stuck.length} pod(s) running, readiness failing (${stuck.map((p: { metadata: { name: string } }) => JSON.stringify(counts[p.metadata.name])).join(", ")}); ${counted.ok} requests during its rollout, none failed`);
     assert.ok(failure instanceof CommandError, `pulumi up must fail, got ${String(failure)}`);
     const message = String(failure);
     assert.match(message, /Deployment \(hello-deployment\)/, "the failure names the Deployment");

@@ -1,5 +1,5 @@
 /** kubectl and docker, run as child processes with their output returned or parsed. */
-import { execFileSync, spawnSync } from "child_process";
+import { ChildProcess, execFileSync, spawn, spawnSync } from "child_process";
 
 export function run(command: string, args: string[], input?: string): string {
     try {
@@ -27,6 +27,11 @@ export class Kubectl {
     /** kubectl ARGS with its status, stdout and stderr (warnings), whatever the status. */
     capture(args: string[]): { status: number; stdout: string; stderr: string } {
         return capture("kubectl", ["--kubeconfig", this.kubeconfig, "--context", this.context, ...args]);
+    }
+
+    /** kubectl ARGS in the background (a watch, logs -f), its output piped. */
+    spawn(args: string[]): ChildProcess {
+        return spawn("kubectl", ["--kubeconfig", this.kubeconfig, "--context", this.context, ...args], { stdio: ["ignore", "pipe", "pipe"] });
     }
 
     /** `kubectl get … -o json`, parsed. */
