@@ -122,6 +122,14 @@ function loginRegistry(): Login & { server: string } {
 }
 
 /** The stack's resources as the state records them, for before/after comparisons. */
+/** The login registry's pull-only login (tools/buildplatform), from local.env. */
+function pullLogin(): Login {
+    const username = process.env.GOSHIP_LOGIN_REGISTRY_PULL_USER;
+    const passwordFile = process.env.GOSHIP_LOGIN_REGISTRY_PULL_PASSWORD_FILE;
+    assert.ok(username && passwordFile, "GOSHIP_LOGIN_REGISTRY_PULL_* not set: run the e2e through test/e2e/run.sh (it loads .goship/local.env)");
+    return { username, password: fs.readFileSync(passwordFile, "utf8").trim() };
+}
+
 /** The stack's resources as recorded in its state, leaving out those of type EXCEPT_TYPE. */
 async function stateSnapshot(exceptType?: string): Promise<string> {
     const resources = ((await stack.exportStack()).deployment as { resources: Array<{ type: string }> }).resources;
@@ -760,12 +768,16 @@ test("7d. a registry password and a secret env value reach what needs them but n
     const token = `e2e-token-${process.pid}-${Date.now()}`;
     // Push to the registry that requires a login; the base image still comes from the
     // anonymous one.
+    // The real node pulls from there with the pods' own login (a pull Secret from pullCredentials).
+    const pull = pullLogin();
     writeStackConfig((svc, config) => {
         Object.assign(svc, { secretEnv: { E2E_TOKEN: "e2eToken" } });
         Object.assign(config["goship:registry"] as Record<string, unknown>, { server: login.server, username: login.username });
+        Object.assign(config["goship:kubernetes"] as Record<string, unknown>, { pullCredentials: { username: pull.username, passwordKey: "pullPassword" } });
     });
     await stack.setConfig("goship:e2eToken", { value: token, secret: true });
     await stack.setConfig("goship:registryPassword", { value: login.password, secret: true });
+    await stack.setConfig("goship:pullPassword", { value: pull.password, secret: true });
     try {
         const preview = await timed("7d. pulumi preview --diff with a registry login and a secret env", () => runOperation(stack, "preview", { ...quiet, diff: true }));
         const up = await timed("7d. pulumi up with a registry login and a secret env", () => runOperation(stack, "up", { ...quiet, diff: true }));
@@ -795,6 +807,8 @@ test("7d. a registry password and a secret env value reach what needs them but n
             ["the registry password", login.password],
             ["the registry password (base64)", Buffer.from(login.password).toString("base64")],
             ["the registry login (base64 user:password)", Buffer.from(`${login.username}:${login.password}`).toString("base64")],
+            ["the pull password", pull.password],
+            ["the pull login (base64 user:password)", Buffer.from(`${pull.username}:${pull.password}`).toString("base64")],
         ];
         for (const [where, text] of places) {
             for (const [what, form] of forms) assert.ok(!text.includes(form), `${what} appears in the ${where}`);

@@ -51,6 +51,7 @@ REG_TLS="$REG_DIR/tls"
 LOGIN_REG_DIR="$STATE/registry-login"
 LOGIN_REG_PID="$LOGIN_REG_DIR/registry.pid"
 LOGIN_REG_PASSWORD="$LOGIN_REG_DIR/password"
+LOGIN_REG_PULL_PASSWORD="$LOGIN_REG_DIR/pull-password"
 DD_DIR="$STATE/dockerd"
 DD_SOCK="$DD_DIR/docker.sock"
 DD_HOST="unix://$DD_SOCK"
@@ -313,7 +314,12 @@ make_login() {
     local want
     want="$(printf '%s\n%s:%s\n' "$LOGIN_PASSWORD_VALUE" "$LOGIN_PULL_USER" "$LOGIN_PULL_PASSWORD_VALUE")"
     if [ "$(cat "$LOGIN_REG_PASSWORD" 2>/dev/null)" != "$LOGIN_PASSWORD_VALUE" ] || [ "$(cat "$LOGIN_REG_DIR/logins" 2>/dev/null)" != "$want" ]; then
-        (umask 077; printf '%s\n' "$LOGIN_PASSWORD_VALUE" > "$LOGIN_REG_PASSWORD"; printf '%s\n' "$want" > "$LOGIN_REG_DIR/logins")
+        (
+            umask 077
+            printf '%s\n' "$LOGIN_PASSWORD_VALUE" > "$LOGIN_REG_PASSWORD"
+            printf '%s\n' "$LOGIN_PULL_PASSWORD_VALUE" > "$LOGIN_REG_PULL_PASSWORD"
+            printf '%s\n' "$want" > "$LOGIN_REG_DIR/logins"
+        )
     fi
     if [ ! -s "$LOGIN_REG_DIR/htpasswd" ] || [ "$LOGIN_REG_DIR/logins" -nt "$LOGIN_REG_DIR/htpasswd" ]; then
         # -i: the password comes on stdin, never on a command line.
@@ -425,6 +431,8 @@ export GOSHIP_REGISTRY=$REGISTRY_ADDR
 export GOSHIP_LOGIN_REGISTRY=$LOGIN_REGISTRY_ADDR
 export GOSHIP_LOGIN_REGISTRY_USER=$LOGIN_REGISTRY_USER
 export GOSHIP_LOGIN_REGISTRY_PASSWORD_FILE=$LOGIN_REG_PASSWORD
+export GOSHIP_LOGIN_REGISTRY_PULL_USER=$LOGIN_PULL_USER
+export GOSHIP_LOGIN_REGISTRY_PULL_PASSWORD_FILE=$LOGIN_REG_PULL_PASSWORD
 export GOSHIP_BUILDER=$BUILDER_NAME
 export GOSHIP_BUILDER_IMAGE=$(base_ref "$BASE_GO_MINOR")
 # The registry's private CA: Go programs (pulumi and its providers, buildx) read the
