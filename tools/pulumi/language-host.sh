@@ -80,9 +80,13 @@ build() {
   log "pulumi-language-nodejs v$HOST_VERSION built in $((SECONDS - start)) s ($(du -h "$bin" | cut -f1))"
 }
 
+# The host reports every provider package in node_modules as required, @pulumi/aws too,
+# whose plugin is not built here (no local stack uses AWS); the CLI would try to download it
+# on every plain run and fail. install.sh registers every plugin the local stacks use.
 print_env() {
   echo "# the TEST-ONLY language host stand-in (tools/pulumi/language-host.sh): plain pulumi runs only"
   echo "export PATH=\"$dir:\$PATH\""
+  echo "export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true"
 }
 
 # Building needs the wrapper-module helpers and a lock; printing the environment does not.
