@@ -1,3 +1,4 @@
+import * as util from "util";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { problemsOf } from "../components/arguments";
@@ -214,6 +215,17 @@ export class ConfigError extends pulumi.RunError {
     constructor(readonly problems: string[]) {
         super(problems.join("\n"));
         this.name = "ConfigError";
+    }
+
+    /**
+     * Its stack as plain text. A plain `pulumi up` runs the program through the SDK's
+     * cmd/run, which passes every uncaught error to `util.inspect(err, {colors: true})` for
+     * its trace; Node 22.23's colouring loops on a frame like `node_modules/@pulumi/resource.ts:1:1`
+     * (nodejs/node#64011, what the SDK's source maps name its frames) until the string
+     * overflows: 13 s per refused preview. The message the CLI prints is unchanged.
+     */
+    [util.inspect.custom](): string {
+        return this.stack ?? `${this.name}: ${this.message}`;
     }
 }
 

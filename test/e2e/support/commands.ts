@@ -1,4 +1,4 @@
-/** kubectl and docker, run as child processes with their output returned or parsed. */
+/** kubectl, docker and the plain pulumi CLI, run as child processes with their output returned or parsed. */
 import { ChildProcess, execFileSync, spawn, spawnSync } from "child_process";
 
 export function run(command: string, args: string[], input?: string): string {
@@ -10,9 +10,9 @@ export function run(command: string, args: string[], input?: string): string {
     }
 }
 
-/** Runs COMMAND and returns its exit status, stdout and stderr, whatever the status. */
-export function capture(command: string, args: string[]): { status: number; stdout: string; stderr: string } {
-    const r = spawnSync(command, args, { encoding: "utf8", maxBuffer: 64 << 20 });
+/** Runs COMMAND (in CWD when given) and returns its exit status, stdout and stderr, whatever the status. */
+export function capture(command: string, args: string[], cwd?: string): { status: number; stdout: string; stderr: string } {
+    const r = spawnSync(command, args, { encoding: "utf8", maxBuffer: 64 << 20, cwd });
     if (r.error) throw r.error;
     return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
