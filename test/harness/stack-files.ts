@@ -34,6 +34,19 @@ export function rawStackConfig(stack: string, root = REPO_ROOT): Record<string, 
 }
 
 /**
+ * What parseStackConfig reads of STACK: its settings without the namespace, its secret values
+ * (`{secure: …}` in the file, keys such as registryPassword) left out.
+ */
+export function plainStackSettings(stack: string, root = REPO_ROOT): Record<string, unknown> {
+    const isSecret = (v: unknown) => v !== null && typeof v === "object" && "secure" in v;
+    return Object.fromEntries(
+        Object.entries(rawStackConfig(stack, root))
+            .filter(([, v]) => !isSecret(v))
+            .map(([k, v]) => [k.replace(new RegExp(`^${CONFIG_NAMESPACE}:`), ""), v]),
+    );
+}
+
+/**
  * The same config with the stack's overrides merged into `goship:services` and
  * `goship:overrides` emptied: one full service list, which a test can change in place
  * and a stack file can hold (a stack's `goship:services` replaces the project's).

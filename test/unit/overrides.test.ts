@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ConfigError, parseStackConfig } from "../../stack/config";
 import { applyOverrides, mergeSettings } from "../../stack/overrides";
-import { rawStackConfig } from "../harness/stack-files";
+import { plainStackSettings } from "../harness/stack-files";
 
 const hello = { name: "hello", path: "app", main: "./cmd/hello", port: 8080, timezone: { zone: "Europe/Paris" }, resources: { limits: { cpu: "1", memory: "256Mi" } } };
 const kubernetes = { kubeconfig: "k", namespace: "ns" };
@@ -66,12 +66,11 @@ test("overrides that are not a map are refused", () => {
 
 test("the committed stacks parse as the engine passes them: Pulumi.yaml's services, each stack's overrides", () => {
     for (const stack of ["dev", "staging", "prod", "local-staging", "local-prod"]) {
-        const raw = Object.fromEntries(Object.entries(rawStackConfig(stack)).filter(([k]) => k !== "goship:registryPassword").map(([k, v]) => [k.replace(/^goship:/, ""), v]));
-        const config = parseStackConfig(raw);
+        const config = parseStackConfig(plainStackSettings(stack));
         assert.equal(config.services[0].name, "hello", stack);
         assert.equal(config.services[0].path, "app", `${stack}: identity from Pulumi.yaml`);
     }
-    const prod = parseStackConfig(Object.fromEntries(Object.entries(rawStackConfig("local-prod")).filter(([k]) => k !== "goship:registryPassword").map(([k, v]) => [k.replace(/^goship:/, ""), v])));
+    const prod = parseStackConfig(plainStackSettings("local-prod"));
     assert.deepEqual(prod.services[0].image, { source: "promote", fromStack: "local-staging" });
     assert.equal(prod.services[0].replicas, 3);
 });

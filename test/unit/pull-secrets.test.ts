@@ -4,7 +4,7 @@ import { renderDockerConfigJson, renderImagePullSecrets } from "../../components
 import { ConfigError, parseStackConfig, requiredSecrets, secretProblems, StackConfig, unknownKeyProblems } from "../../stack/config";
 import { missingPullSecretWarning, pullServer } from "../../stack/pull-credentials";
 import { renderTestPod as pod } from "../harness/pod";
-import { rawStackConfig } from "../harness/stack-files";
+import { plainStackSettings } from "../harness/stack-files";
 
 const service = { name: "hello", path: "app" };
 const kubernetes = { kubeconfig: ".goship/kubeconfig", namespace: "goship-dev" };
@@ -82,9 +82,7 @@ test("a registry that wants a login and pods without a pull Secret: a warning na
 
 test("the committed stacks: none warns (local-prod's pods pull from its login registry with pullCredentials; the real node pulls)", () => {
     for (const stack of ["dev", "staging", "prod", "local-staging", "local-prod"]) {
-        // The secret values (registryPassword, pullPassword) are not config parseStackConfig reads.
-        const raw = Object.entries(rawStackConfig(stack)).filter(([k]) => !["goship:registryPassword", "goship:pullPassword"].includes(k));
-        const warning = missingPullSecretWarning(parseStackConfig(Object.fromEntries(raw.map(([k, v]) => [k.replace(/^goship:/, ""), v]))));
+        const warning = missingPullSecretWarning(parseStackConfig(plainStackSettings(stack)));
         assert.equal(warning, undefined, `${stack}: ${warning}`);
     }
 });
