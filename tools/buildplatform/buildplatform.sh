@@ -29,6 +29,8 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$HERE/../lib/apt.sh"
 # shellcheck source=../lib/gowrap.sh
 . "$HERE/../lib/gowrap.sh"
+# shellcheck source=../lib/mounts.sh
+. "$HERE/../lib/mounts.sh"
 # shellcheck source=versions.env
 . "$HERE/versions.env"
 export PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH"
@@ -528,12 +530,6 @@ make_rootfs() {
     mv "$tar_path.tmp" "$tar_path"
     rm -rf "$root"
     log "rootfs tarball $tar_path ($(du -h "$tar_path" | cut -f1), $(since "$t0"))"
-}
-
-umount_under() { # unmount anything left mounted below $1 (debootstrap, dockerd)
-    local m
-    awk -v r="$1" '$2 == r || index($2, r "/") == 1 {print $2}' /proc/mounts | sort -r |
-        while read -r m; do umount -l "$m" || true; done
 }
 
 build_base_image() {
