@@ -41,6 +41,8 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$HERE/../lib/apt.sh"
 # shellcheck source=../lib/gowrap.sh
 . "$HERE/../lib/gowrap.sh"
+# shellcheck source=../lib/mounts.sh
+. "$HERE/../lib/mounts.sh"
 # shellcheck source=../cluster/versions.env
 . "$HERE/../cluster/versions.env"
 # shellcheck source=../cluster/network.env
@@ -73,6 +75,11 @@ RUNC=/usr/sbin/runc
 
 NODE="$STATE/node"
 LOGS="$NODE/logs"
+# The node's daemons, in start order, with the binary each pid file must still run;
+# pid file and log are named after the daemon ($NODE/NAME.pid, $LOGS/NAME.log).
+DAEMONS=(netns-relay containerd kubelet kube-proxy)
+declare -A DAEMON_EXE=([netns-relay]=$RELAY [containerd]=$CONTAINERD [kubelet]=$KUBELET [kube-proxy]=$KUBE_PROXY)
+pidfile() { echo "$NODE/$1.pid"; }
 CLUSTER_DIR="$STATE/cluster/clusters/goship"
 KUBECONFIG_FILE="$STATE/kubeconfig"
 CTRD_SOCK="$NODE/containerd/containerd.sock"
@@ -82,21 +89,23 @@ PAUSE_TAG=goship-1
 # ---------------------------------------------------------------- build
 
 # CNI plugins from their Go module (a wrapper module, like the cluster's binaries).
+CNI_PLUGINS=(main/bridge ipam/host-local main/loopback)
 build_cni() {
   local p absent=0
-  for p in bridge host-local loopback; do [ -x "$CNI_BIN/$p" ] || absent=1; done
+  for p in "${CNI_PLUGINS[@]}"; do [ -x "$CNI_BIN/${p#*/}" ] || absent=1; done
   [ "$absent" = 0 ] && return 0
   gowrap_env
-  local w="$CACHE/build/cni-plugins-$CNI_PLUGINS_VERSION" t0=$SECONDS mod=github.com/containernetworking/plugins
+  local w="$CACHE/build/cni-plugins-$CNI_PLUGINS_VERSION" t0=$SECONDS mod=github.com/containernetworking/plugins pkgs=()
+  for p in "${CNI_PLUGINS[@]}"; do pkgs+=("$mod/plugins/$p@v$CNI_PLUGINS_VERSION"); done
   mkdir -p "$LOGS"
-  if [ ! -f "$w/.ready" ]; then
+  # .ready holds the packages resolved: a plugin added to the list resolves again.
+  if [ ! -f "$w/.ready" ] || [ "$(cat "$w/.ready")" != "${pkgs[*]}" ]; then
     gowrap_new "$w" goship.local/cni-plugins
-    (cd "$w" && go get -tool "$mod/plugins/main/bridge@v$CNI_PLUGINS_VERSION" "$mod/plugins/ipam/host-local@v$CNI_PLUGINS_VERSION" \
-        "$mod/plugins/main/loopback@v$CNI_PLUGINS_VERSION") >"$LOGS/build-cni.log" 2>&1 ||
+    (cd "$w" && go get -tool "${pkgs[@]}") >"$LOGS/build-cni.log" 2>&1 ||
       { gowrap_tail "$LOGS/build-cni.log"; die "resolving $mod@v$CNI_PLUGINS_VERSION failed"; }
-    touch "$w/.ready"
+    printf '%s' "${pkgs[*]}" >"$w/.ready"
   fi
-  for p in main/bridge ipam/host-local main/loopback; do
+  for p in "${CNI_PLUGINS[@]}"; do
     gowrap_build "$w" "$CNI_BIN/${p#*/}" "$mod/plugins/$p" -ldflags "-s -w" >>"$LOGS/build-cni.log" 2>&1 ||
       { gowrap_tail "$LOGS/build-cni.log"; die "building CNI plugin ${p#*/} failed"; }
   done
@@ -306,11 +315,12 @@ EOF
 
 in_node() { nsenter --net="$NETNS_FILE" -- "$@"; }
 
-# start WHERE NAME PIDFILE EXE CHECK... -- COMMAND...: launch COMMAND on the host or in
-# the node's network namespace (WHERE: host|node) unless PIDFILE names a live EXE, then
-# wait for CHECK.
+# start WHERE NAME CHECK... -- COMMAND...: launch daemon NAME's COMMAND on the host or in
+# the node's network namespace (WHERE: host|node) unless its pid file names a live one,
+# then wait for CHECK.
 start() {
-  local where=$1 name=$2 pidf=$3 exe=$4; shift 4
+  local where=$1 name=$2 pidf exe; shift 2
+  pidf="$(pidfile "$name")" exe=${DAEMON_EXE[$name]}
   local check=()
   while [ "$1" != -- ]; do check+=("$1"); shift; done
   shift
@@ -379,16 +389,16 @@ cmd_up() {
   [ -n "$port" ] || die "no API server port in $KUBECONFIG_FILE"
   write_configs "$REG_CA" "$REGISTRY $LOGIN_REGISTRY"
   push_pause
-  start host netns-relay "$NODE/relay.pid" "$RELAY" relay_ready "$port" -- \
+  start host netns-relay relay_ready "$port" -- \
     "$RELAY" -netns "$NETNS_FILE" -in "127.0.0.1:$port=127.0.0.1:$port" \
     -in "$REGISTRY=$REGISTRY" -in "$LOGIN_REGISTRY=$LOGIN_REGISTRY"
-  start node containerd "$NODE/containerd.pid" "$CONTAINERD" ctrd_ready -- \
+  start node containerd ctrd_ready -- \
     "$CONTAINERD" --config "$NODE/containerd/config.toml"
-  start node kubelet "$NODE/kubelet.pid" "$KUBELET" kubelet_ready -- \
+  start node kubelet kubelet_ready -- \
     "$KUBELET" --config "$NODE/kubelet/config.yaml" --kubeconfig "$KUBECONFIG_FILE" \
     --root-dir "$NODE/kubelet/root" --hostname-override "$NODE_NAME" --node-ip "$NODE_IP" \
     --node-labels "$NODE_LABEL"
-  start node kube-proxy "$NODE/kube-proxy.pid" "$KUBE_PROXY" proxy_ready -- \
+  start node kube-proxy proxy_ready -- \
     "$KUBE_PROXY" --config "$NODE/kube-proxy/config.yaml"
   local w=0
   until node_ready; do
@@ -398,42 +408,34 @@ cmd_up() {
   log "node $NODE_NAME is Ready at $NODE_IP in $((SECONDS - t0)) s (pods: $POD_CIDR)"
 }
 
+stop() { pid_stop "$1" "$(pidfile "$1")" "${DAEMON_EXE[$1]}"; }
+
 cmd_down() {
   mkdir -p "$NODE"
   lock_take 9 "$NODE/.lock" 300 node.sh
   # The kubelet first, so it does not restart what goes next; then the pods' containers
   # (their shims outlive containerd otherwise), containerd, the relay.
-  pid_stop kube-proxy "$NODE/kube-proxy.pid" "$KUBE_PROXY"
-  pid_stop kubelet "$NODE/kubelet.pid" "$KUBELET"
-  if pid_ok "$NODE/containerd.pid" "$CONTAINERD"; then
+  stop kube-proxy
+  stop kubelet
+  if pid_ok "$(pidfile containerd)" "$CONTAINERD"; then
     local ids
     ids="$(ctr --address "$CTRD_SOCK" -n k8s.io tasks list -q 2>/dev/null || true)"
     for id in $ids; do ctr --address "$CTRD_SOCK" -n k8s.io tasks kill -s KILL "$id" >/dev/null 2>&1 || true; done
   fi
-  pid_stop containerd "$NODE/containerd.pid" "$CONTAINERD"
+  stop containerd
   # Shims left by a containerd that was killed: they run from the state dir's bundles.
   pkill -f "containerd-shim-runc-v2 -namespace k8s.io -id .* -address $CTRD_SOCK" 2>/dev/null || true
-  pid_stop netns-relay "$NODE/relay.pid" "$RELAY"
+  stop netns-relay
+  # What the kubelet and containerd mounted below it: volumes, rootfs, shm.
   umount_under "$NODE"
   netns_down
   log "down: node stopped, namespace $NETNS removed (state $NODE kept)"
 }
 
-umount_under() { # mounts the kubelet and containerd left below $1 (volumes, rootfs, shm)
-  local m
-  while read -r m; do umount -l "$m" 2>/dev/null || true; done < <(awk -v p="$1/" 'index($2, p) == 1 {print $2}' /proc/self/mounts | sort -r)
-}
-
 cmd_status() {
-  local rc=0 name pidf exe
-  for name in netns-relay containerd kubelet kube-proxy; do
-    case "$name" in
-      netns-relay) pidf=$NODE/relay.pid exe=$RELAY ;;
-      containerd) pidf=$NODE/containerd.pid exe=$CONTAINERD ;;
-      kubelet) pidf=$NODE/kubelet.pid exe=$KUBELET ;;
-      kube-proxy) pidf=$NODE/kube-proxy.pid exe=$KUBE_PROXY ;;
-    esac
-    if pid_ok "$pidf" "$exe"; then echo "$name: running (pid $(cat "$pidf"))"; else echo "$name: not running"; rc=1; fi
+  local rc=0 name
+  for name in "${DAEMONS[@]}"; do
+    if pid_ok "$(pidfile "$name")" "${DAEMON_EXE[$name]}"; then echo "$name: running (pid $(cat "$(pidfile "$name")"))"; else echo "$name: not running"; rc=1; fi
   done
   if node_ready; then echo "node $NODE_NAME: Ready ($NODE_IP)"; else echo "node $NODE_NAME: not Ready"; rc=1; fi
   return $rc
