@@ -8,7 +8,7 @@
  * local-catalog builds it for linux/amd64, linux/arm64 and windows/amd64 into one index and
  * rolls it out on the local cluster. No file of the fixture is changed by any of this.
  */
-import { after, before, test } from "node:test";
+import { after, afterEach, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { ChildProcess, spawn } from "child_process";
 import * as crypto from "crypto";
@@ -19,6 +19,7 @@ import { Stack } from "@pulumi/pulumi/automation";
 import { linuxBinaryPath, windowsBinaryPath } from "../../components/build/dockerfile";
 import { openStack, repoRoot, runOperation } from "../../tools/local/stack";
 import { docker, Kubectl, run } from "./support/commands";
+import { diagnoseFailedStep } from "./support/diagnostics";
 import { stepTimer } from "./support/timing";
 import { assertOnRealNode, podsOf } from "./support/real-node";
 import { stateFileText } from "./support/state";
@@ -44,6 +45,7 @@ interface CatalogSpec {
 const catalog = (config["goship:services"] as CatalogSpec[])[0];
 const kube = config["goship:kubernetes"] as { kubeconfig: string; context: string; namespace: string };
 const kubectl = new Kubectl(path.resolve(repoRoot, kube.kubeconfig), kube.context);
+afterEach(diagnoseFailedStep(kubectl));
 const state = process.env.GOSHIP_STATE ?? path.join(repoRoot, ".goship");
 /** The private module the fixture needs, and where its source is. */
 const PRIVATE_MODULE = "goship.test/private/greeting@v1.0.0";

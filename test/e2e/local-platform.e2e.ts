@@ -7,7 +7,7 @@
  * The steps depend on each other and run in order; each prints its seconds. Step 9 renders
  * every stack and dry-runs it on the same API server.
  */
-import { after, before, test } from "node:test";
+import { after, afterEach, before, test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "fs";
 import * as net from "net";
@@ -20,6 +20,7 @@ import { ConfigError } from "../../stack/config";
 import { openStack, repoRoot, runOperation, RunResult } from "../../tools/local/stack";
 import { renderStack } from "../../tools/local/render";
 import { docker, Kubectl, run } from "./support/commands";
+import { diagnoseFailedStep } from "./support/diagnostics";
 import { stepTimer } from "./support/timing";
 import { assertOnRealNode, DeletionWatch, FollowedLogs, getOnce, podsOf, probeCounts, serviceEntry, Traffic } from "./support/real-node";
 import { BAD_INPUTS, REFUSED_BY_THE_CLI, writeStackConfig } from "./support/bad-inputs";
@@ -42,6 +43,7 @@ const devConfig = effectiveStackConfig("dev");
 const kube = devConfig["goship:kubernetes"] as { kubeconfig: string; context: string; namespace: string };
 const service = (devConfig["goship:services"] as Array<{ name: string; path: string; port: number; replicas: number; timezone: { zone: string } }>)[0];
 const kubectl = new Kubectl(path.resolve(repoRoot, kube.kubeconfig), kube.context);
+afterEach(diagnoseFailedStep(kubectl));
 
 /** The file the one-line change of step 6 edits, and its original text. */
 const CHANGED_FILE = path.join(repoRoot, service.path, "internal", "server", "handler.go");

@@ -11,11 +11,12 @@
  * passphrase, the registry CA, the kubeconfig). The stacks start empty (local-platform.e2e.ts
  * destroys what it deployed) and are left empty. Each step prints its seconds.
  */
-import { after, before, test } from "node:test";
+import { after, afterEach, before, test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
 import { capture, Kubectl } from "./support/commands";
+import { diagnoseFailedStep } from "./support/diagnostics";
 import { stepTimer } from "./support/timing";
 import { BAD_INPUTS, REFUSED_BY_THE_CLI, restoreStackFile, writeStackConfig } from "./support/bad-inputs";
 import { effectiveStackConfig } from "../harness/stack-files";
@@ -28,6 +29,7 @@ const devConfig = effectiveStackConfig("dev");
 const kube = devConfig["goship:kubernetes"] as { kubeconfig: string; context: string; namespace: string };
 const serviceName = (devConfig["goship:services"] as Array<{ name: string }>)[0].name;
 const kubectl = new Kubectl(path.resolve(repoRoot, kube.kubeconfig), kube.context);
+afterEach(diagnoseFailedStep(kubectl));
 
 const { timed, summary } = stepTimer();
 

@@ -290,8 +290,9 @@ failSwapOn: false
 resolvConf: $NODE/resolv.conf
 clusterDomain: cluster.local
 serializeImagePulls: false
-# A developer's disk is often fuller than a node's: evict only when it is nearly full.
-evictionHard: {memory.available: 100Mi, nodefs.available: 1%, imagefs.available: 1%, nodefs.inodesFree: 1%}
+# A developer's or CI runner's disk is often fuller than a node's, and a percentage of a
+# large disk is gigabytes: evict (and taint the node DiskPressure) only when it is really full.
+evictionHard: {memory.available: 100Mi, nodefs.available: 256Mi, imagefs.available: 256Mi, nodefs.inodesFree: 1%}
 imageGCHighThresholdPercent: 99
 imageGCLowThresholdPercent: 98
 maxPods: 60

@@ -1,0 +1,82 @@
+/**
+ * What the cluster and the real node looked like when an e2e step failed: printed by an
+ * afterEach hook, at the moment of the failure, so that a CI log says why a rollout never
+ * became available (an image pull refused, a probe failing, a node not Ready, a pod never
+ * scheduled) instead of only that it timed out. Later steps tear the evidence down.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { capture, Kubectl } from "./commands";
+
+/** The last LINES lines of FILE, or why they cannot be read. */
+function tail(file: string, lines: number): string {
+    try {
+        return fs.readFileSync(file, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
+    } catch (err) {
+        return `(cannot read ${file}: ${(err as Error).message})`;
+    }
+}
+
+/** One section: the command's output, or its error; never throws (it runs after a failure). */
+function section(title: string, text: () => string): string {
+    let body: string;
+    try {
+        body = text().trimEnd();
+    } catch (err) {
+        body = `(failed: ${(err as Error).message})`;
+    }
+    return `--- ${title}\n${body || "(nothing)"}`;
+}
+
+interface PodStatus {
+    metadata: { namespace: string; name: string };
+    status?: { conditions?: Array<{ type: string; status: string }> };
+}
+
+function kubectlText(kubectl: Kubectl, args: string[]): string {
+    const r = kubectl.capture(args);
+    return r.status === 0 ? r.stdout : `${r.stdout}${r.stderr}`;
+}
+
+/** The report: nodes, every pod that is not Running and Ready with its events, recent warnings, the node daemons' logs. */
+export function clusterDiagnostics(kubectl: Kubectl): string {
+    const logs = process.env.GOSHIP_NODE_LOGS;
+    const sections = [
+        section("nodes", () => kubectlText(kubectl, ["get", "nodes", "-o", "wide"])),
+        section("the real node's conditions and allocated resources", () => {
+            const described = kubectlText(kubectl, ["describe", "node", process.env.GOSHIP_NODE_NAME ?? "goship-node"]);
+            const start = described.indexOf("Conditions:");
+            return start >= 0 ? described.slice(start) : described;
+        }),
+        section("pods outside kube-system", () =>
+            kubectlText(kubectl, ["get", "pods", "-A", "-o", "wide", "--field-selector", "metadata.namespace!=kube-system"]),
+        ),
+        section("pods not Ready, described (the first four)", () => {
+            const pods = kubectl.json(["pods", "-A", "--field-selector", "metadata.namespace!=kube-system"]) as { items: PodStatus[] };
+            const unready = pods.items.filter((p) => !p.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True"));
+            return unready
+                .slice(0, 4)
+                .map((p) => kubectlText(kubectl, ["describe", "pod", "-n", p.metadata.namespace, p.metadata.name]))
+                .join("\n");
+        }),
+        section("warning events, newest last", () =>
+            kubectlText(kubectl, ["get", "events", "-A", "--field-selector", "type=Warning", "--sort-by", ".lastTimestamp"]).split("\n").slice(-25).join("\n"),
+        ),
+        section("disk", () => capture("df", ["-h", "/"]).stdout),
+        ...(logs
+            ? ["kubelet", "containerd", "kube-proxy", "netns-relay"].map((daemon) => section(`${daemon} log (last 30 lines)`, () => tail(path.join(logs, `${daemon}.log`), 30)))
+            : [section("node logs", () => "GOSHIP_NODE_LOGS not set")]),
+    ];
+    return sections.join("\n");
+}
+
+/**
+ * An afterEach hook: the report on stderr when the step failed. Node's test context has
+ * `passed` (Node 21+) though this @types/node does not declare it yet.
+ */
+export function diagnoseFailedStep(kubectl: Kubectl): (t: { name: string }) => void {
+    return (t) => {
+        if ((t as { passed?: boolean }).passed !== false) return;
+        process.stderr.write(`\n===== [e2e] diagnostics after the failed step "${t.name}"\n${clusterDiagnostics(kubectl)}\n===== end of diagnostics\n`);
+    };
+}
