@@ -159,7 +159,13 @@ export function renderDeploymentSpec(o: {
         // minReadySeconds stays unset (Kubernetes' 0): the provider stores no zero value,
         // so an explicit 0 showed as "+ minReadySeconds: 0" in later diffs.
         progressDeadlineSeconds: o.progressDeadlineSeconds,
-        revisionHistoryLimit: 5,
+        // No old ReplicaSets kept: Pulumi's state, not the Deployment's history, is the record
+        // (rollback is `promote --rollback`, pinned from the release record). A kept
+        // ReplicaSet is reused when a rollback or promotion returns to its template, and the
+        // provider's rollout await can then report success before the reused ReplicaSet is
+        // scaled up (its spec.replicas still 0 counts as "all ready"): the e2e's rollback
+        // step once returned in 7.9 s with the pods not yet running.
+        revisionHistoryLimit: 0,
         template: o.template,
     };
 }

@@ -495,7 +495,9 @@ test("6. a one-line change to app/ rolls out a new digest and scales the old Rep
     const old = sets.filter((s) => s.image === firstRef);
     assert.equal(current.length, 1);
     assert.equal(current[0].ready, service.replicas);
-    assert.ok(old.length >= 1 && old.every((s) => s.desired === 0), `old ReplicaSets scaled to 0: ${JSON.stringify(sets)}`);
+    // Scaled to 0, or already removed: no old ReplicaSet is kept (revisionHistoryLimit 0).
+    assert.ok(old.every((s) => s.desired === 0), `old ReplicaSets scaled to 0: ${JSON.stringify(sets)}`);
+    assert.equal(sets.filter((s) => s.desired > 0).length, 1, `only the new ReplicaSet runs: ${JSON.stringify(sets)}`);
     // The build reused BuildKit's cache: every layer before the source copy (base image,
     // go.mod, go mod download) is CACHED on each platform; only go build reran.
     for (const platform of ["linux-amd64", "linux-arm64"]) {
@@ -619,6 +621,14 @@ test("7f. rollback of local-prod to its previous release: pinned from its own re
     const seconds = (Date.now() - start) / 1000;
     assert.deepEqual(moves, [{ service: "hello", from: before.digest, to: parseDigestRef(firstRef).digest, revision: before.previous.revision }]);
     assert.equal(runningImage("local-prod"), before.previous.ref, "the previous digest runs again");
+    // By a ReplicaSet made for the rollback, not one kept from before (revisionHistoryLimit 0):
+    // the provider's await on a reused ReplicaSet can return before it is scaled up.
+    const rolledBack = kubectl
+        .json(["-n", namespaceOf("local-prod"), "replicasets", "-l", `app.kubernetes.io/name=${service.name}`])
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        .items.filter((rs: any) => rs.spec.replicas > 0);
+    assert.equal(rolledBack.length, 1, "one ReplicaSet runs local-prod after the rollback");
+    assert.ok(Date.parse(rolledBack[0].metadata.creationTimestamp) >= Math.floor(start / 1000) * 1000, `${rolledBack[0].metadata.name} was created by the rollback (at ${rolledBack[0].metadata.creationTimestamp})`);
     const after = releaseOf(await envStacks["local-prod"].outputs());
     assert.equal(after.origin, "pinned");
     assert.equal(after.previous?.digest, before.digest, "and the rolled-back release is now the previous one");
