@@ -163,8 +163,7 @@ export function renderDeploymentSpec(o: {
         // (rollback is `promote --rollback`, pinned from the release record). A kept
         // ReplicaSet is reused when a rollback or promotion returns to its template, and the
         // provider's rollout await can then report success before the reused ReplicaSet is
-        // scaled up (its spec.replicas still 0 counts as "all ready"): the e2e's rollback
-        // step once returned in 7.9 s with the pods not yet running.
+        // scaled up (its spec.replicas still 0 counts as "all ready").
         revisionHistoryLimit: 0,
         template: o.template,
     };
