@@ -1,7 +1,7 @@
 /**
  * One measurement of mocks-eval.ts, in a process of its own: the real program (index.ts)
  * evaluated under Pulumi mocks (test/harness/program.ts, the unit-test path) with the dev
- * stack's config, its one service cloned N times. Prints {seconds, resources} as JSON.
+ * stack's config, its one service cloned N times (main set to app/'s ./cmd/hello). Prints {seconds, resources} as JSON.
  *
  *   node .build/bench/mocks-child.js N
  */
@@ -11,7 +11,7 @@ import { runStack } from "../test/harness/program";
 export function cloneServices(config: Record<string, unknown>, count: number): void {
     const services = config["goship:services"] as Record<string, unknown>[];
     const first = services[0];
-    config["goship:services"] = Array.from({ length: count }, (_, i) => ({ ...structuredClone(first), name: `svc${String(i).padStart(3, "0")}` }));
+    config["goship:services"] = Array.from({ length: count }, (_, i) => ({ ...structuredClone(first), name: `svc${String(i).padStart(3, "0")}`, main: "./cmd/hello" }));
     const overrides = config["goship:overrides"];
     if (overrides && typeof overrides === "object") config["goship:overrides"] = {};
 }
