@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Build ko (the Go-native image builder the benchmark compares goship with) and crane (to
+# make ko's base image locally) from their Go modules, at the versions pinned in
+# versions.env, into the cache outside the repo. Nothing is downloaded except Go modules.
+#
+#   eval "$(tools/ko/install.sh)"      # stdout: only `export PATH=...` lines
+#
+# Idempotent and fast when warm: a binary already in the cache that reports the pinned
+# version is reused. Both modules' go.mod files have no replace, exclude or godebug lines
+# (checked here, refused if that changes), so each wrapper only pins the GODEBUG defaults
+# of the upstream go line, as an upstream build has them.
+#
+# Layout (GOSHIP_CACHE, default ~/.cache/goship):
+#   bin/<tool>-<version>/<tool>    build/<tool>-<version>/ (wrapper module)    logs/<tool>-<version>.log
+#
+# Environment: GOSHIP_CACHE; GOPROXY, GOSUMDB, GONOSUMDB are passed through to go.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=versions.env
+. "$here/versions.env"
+# shellcheck source=../lib/locations.sh
+. "$here/../lib/locations.sh"
+# shellcheck source=../lib/log.sh
+. "$here/../lib/log.sh"
+# shellcheck source=../lib/lock.sh
+. "$here/../lib/lock.sh"
+# shellcheck source=../lib/gowrap.sh
+. "$here/../lib/gowrap.sh"
+log_setup ko/install.sh: error
+
+command -v go >/dev/null 2>&1 || die "go is not on PATH (ko $KO_VERSION declares go 1.26.3)"
+command -v node >/dev/null 2>&1 || die "node is not on PATH; it reads go's JSON output"
+mkdir -p "$CACHE/bin" "$CACHE/build" "$CACHE/logs"
+cache="$(cd "$CACHE" && pwd)"
+gowrap_env
+
+# One run at a time per cache (two concurrent builds would race on the same files).
+lock_take 9 "$cache/.ko.lock" 3600 install.sh
+
+declare -a report=() bindirs=()
+
+# build NAME VERSION MODULE SUM GOMOD_SUM PACKAGE VERSION_VAR VERSION_ARG
+build() {
+  local name=$1 tag=$2 mod=$3 sum=$4 gomodsum=$5 pkg=$6 var=$7 arg=$8
+  local dir="$cache/build/$name-$tag" out="$cache/bin/$name-$tag/$name"
+  local log="$cache/logs/$name-$tag.log" start=$SECONDS
+  bindirs+=("${out%/*}")
+  if gowrap_reports "$out" "$tag" "$arg"; then
+    report+=("$(printf '%-6s %-8s cached %6s  %s' "$name" "$tag" - "$out")")
+    return 0
+  fi
+  log "building $name $tag from $mod@v$tag (log: $log) ..."
+  gowrap_new "$dir" "goship.local/$name"
+  if ! (
+    cd "$dir"
+    printf '%s v%s %s\n%s v%s/go.mod %s\n' "$mod" "$tag" "$sum" "$mod" "$tag" "$gomodsum" >go.sum
+    json="$(go mod download -json "$mod@v$tag")" || { printf '%s\n' "$json"; exit 1; }
+    gomod="$(printf '%s' "$json" | json_field GoMod)"
+    directives="$(gowrap_directives "$gomod")"
+    extra="$(grep -v '^go ' <<<"$directives" || true)"
+    [ -z "$extra" ] || { echo "$mod's go.mod now has directives to repeat: $extra"; exit 1; }
+    [[ $directives =~ go\ ([0-9]+)\.([0-9]+) ]] || { echo "$mod's go.mod has no go line"; exit 1; }
+    go mod edit "-require=$mod@v$tag" "-godebug=default=go${BASH_REMATCH[1]}.${BASH_REMATCH[2]}"
+    gowrap_build . "$out" "$pkg" -ldflags "-s -w -X $var=v$tag"
+  ) >"$log" 2>&1; then
+    gowrap_tail "$log"
+    die "building $name $tag failed (log: $log)"
+  fi
+  gowrap_reports "$out" "$tag" "$arg" || die "$out does not report version $tag: $("$out" "$arg" 2>&1 | head -n 1)"
+  report+=("$(printf '%-6s %-8s built  %5ss  %s' "$name" "$tag" "$((SECONDS - start))" "$out")")
+}
+
+build ko "$KO_VERSION" "$KO_MODULE" "$KO_SUM" "$KO_GOMOD_SUM" "$KO_MODULE" \
+  "$KO_MODULE/pkg/commands.Version" version
+build crane "$CRANE_VERSION" "$CRANE_MODULE" "$CRANE_SUM" "$CRANE_GOMOD_SUM" "$CRANE_MODULE/cmd/crane" \
+  "$CRANE_MODULE/cmd/crane/cmd.Version" version
+
+if printf '%s\n' "${report[@]}" | grep -qv ' cached '; then
+  { printf '%-6s %-8s %-6s %6s  %s\n' tool version status time binary; printf '%s\n' "${report[@]}"; } >&2
+else
+  log "cached: ko $KO_VERSION, crane $CRANE_VERSION ($cache/bin)"
+fi
+for d in "${bindirs[@]}"; do printf 'export PATH="%s:%s"\n' "$d" "\$PATH"; done
