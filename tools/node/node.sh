@@ -177,6 +177,12 @@ egress_guard() {
 
 netns_down() {
   ip link del "$HOST_IF" >/dev/null 2>&1 || true
+  # The pods' own namespaces (containerd's CNI names them cni-<uuid>): a stopped node leaves
+  # them behind. Only those no process is in any more: another runtime's live pods are not ours.
+  local pod_ns
+  for pod_ns in $(ip netns list 2>/dev/null | awk '$1 ~ /^cni-/ {print $1}'); do
+    if [ -z "$(ip netns pids "$pod_ns" 2>/dev/null)" ]; then ip netns del "$pod_ns" 2>/dev/null || true; fi
+  done
   if [ -e "$NETNS_FILE" ]; then ip netns del "$NETNS"; fi
 }
 
