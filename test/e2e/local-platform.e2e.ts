@@ -90,14 +90,15 @@ function assertRolledOut(ref: string): void {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-function replicaSets(): Array<{ image: string; desired: number; ready: number; name: string }> {
-    const list = kubectl.json(["-n", kube.namespace, "replicasets", "-l", `app.kubernetes.io/name=${service.name}`]);
+function replicaSets(namespace = kube.namespace): Array<{ image: string; desired: number; ready: number; name: string; created: string }> {
+    const list = kubectl.json(["-n", namespace, "replicasets", "-l", `app.kubernetes.io/name=${service.name}`]);
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     return list.items.map((rs: any) => ({
         name: rs.metadata.name,
         image: rs.spec.template.spec.containers[0].image,
         desired: rs.spec.replicas,
         ready: rs.status.readyReplicas ?? 0,
+        created: rs.metadata.creationTimestamp,
     }));
 }
 
@@ -623,12 +624,9 @@ test("7f. rollback of local-prod to its previous release: pinned from its own re
     assert.equal(runningImage("local-prod"), before.previous.ref, "the previous digest runs again");
     // By a ReplicaSet made for the rollback, not one kept from before (revisionHistoryLimit 0):
     // the provider's await on a reused ReplicaSet can return before it is scaled up.
-    const rolledBack = kubectl
-        .json(["-n", namespaceOf("local-prod"), "replicasets", "-l", `app.kubernetes.io/name=${service.name}`])
-        // eslint-disable-next-line @typescript-eslint/no-explicit-any
-        .items.filter((rs: any) => rs.spec.replicas > 0);
+    const rolledBack = replicaSets(namespaceOf("local-prod")).filter((s) => s.desired > 0);
     assert.equal(rolledBack.length, 1, "one ReplicaSet runs local-prod after the rollback");
-    assert.ok(Date.parse(rolledBack[0].metadata.creationTimestamp) >= Math.floor(start / 1000) * 1000, `${rolledBack[0].metadata.name} was created by the rollback (at ${rolledBack[0].metadata.creationTimestamp})`);
+    assert.ok(Date.parse(rolledBack[0].created) >= Math.floor(start / 1000) * 1000, `${rolledBack[0].name} was created by the rollback (at ${rolledBack[0].created})`);
     const after = releaseOf(await envStacks["local-prod"].outputs());
     assert.equal(after.origin, "pinned");
     assert.equal(after.previous?.digest, before.digest, "and the rolled-back release is now the previous one");

@@ -7,6 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { capture, Kubectl } from "./commands";
+import { realNodeName } from "./real-node";
 
 /** The last LINES lines of FILE, or why they cannot be read. */
 function tail(file: string, lines: number): string {
@@ -44,7 +45,7 @@ export function clusterDiagnostics(kubectl: Kubectl): string {
     const sections = [
         section("nodes", () => kubectlText(kubectl, ["get", "nodes", "-o", "wide"])),
         section("the real node's conditions and allocated resources", () => {
-            const described = kubectlText(kubectl, ["describe", "node", process.env.GOSHIP_NODE_NAME ?? "goship-node"]);
+            const described = kubectlText(kubectl, ["describe", "node", realNodeName()]);
             const start = described.indexOf("Conditions:");
             return start >= 0 ? described.slice(start) : described;
         }),
