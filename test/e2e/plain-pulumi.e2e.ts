@@ -59,11 +59,21 @@ function pulumi(args: string[]): Plain {
     return { status: r.status, output: (r.stdout + r.stderr).replace(/\x1b\[[0-9;]*m/g, "") };
 }
 
-/** Prints what the CLI printed (indented, as the other e2e files do); fails unless it exited 0. */
+/**
+ * Prints what the CLI printed (indented, as the other e2e files do); fails unless it exited
+ * 0, with the CLI's error lines in the failure itself, where the run's summary shows them.
+ */
 function ok(what: string, r: Plain): Plain {
     process.stdout.write(r.output.replace(/^/gm, "    | ") + "\n");
-    assert.equal(r.status, 0, `${what} failed (exit ${r.status})`);
+    assert.equal(r.status, 0, `${what} failed (exit ${r.status}):\n${errorLines(r.output)}`);
     return r;
+}
+
+/** The lines that say "error" (the last eight), or the last eight lines when none does. */
+function errorLines(output: string): string {
+    const lines = output.trimEnd().split("\n");
+    const errors = lines.filter((l) => /error/i.test(l));
+    return (errors.length > 0 ? errors : lines).slice(-8).join("\n");
 }
 
 /** The CLI's complaint: its last "error:" line. */

@@ -19,5 +19,18 @@ tools/local/local.sh provision
 # Not in local.env: the runner and the policy pack must not see a language host.
 tools/pulumi/language-host.sh install >/dev/null
 echo "[e2e] provisioning: $((SECONDS - start)) s"
-node --test --test-concurrency=1 --test-reporter=spec ".build/test/e2e/**/*.e2e.js"
+# A failed step keeps its cluster report here (test/e2e/support/diagnostics.ts); the first
+# one is printed again below, last, where the tail of a CI log shows it.
+diagnostics="${GOSHIP_STATE:-$PWD/.goship}/e2e-diagnostics"
+rm -rf "$diagnostics"
+status=0
+node --test --test-concurrency=1 --test-reporter=spec ".build/test/e2e/**/*.e2e.js" || status=$?
 echo "[e2e] total: $((SECONDS - start)) s"
+if [ "$status" -ne 0 ]; then
+    first=$(find "$diagnostics" -name '*.txt' 2>/dev/null | sort | head -1)
+    if [ -n "$first" ]; then
+        echo "[e2e] the first failed step's cluster report, again (all of them: $diagnostics):"
+        head -n 150 "$first"
+    fi
+fi
+exit "$status"

@@ -3,11 +3,16 @@
  * afterEach hook, at the moment of the failure, so that a CI log says why a rollout never
  * became available (an image pull refused, a probe failing, a node not Ready, a pod never
  * scheduled) instead of only that it timed out. Later steps tear the evidence down.
+ * Each report is also kept in $GOSHIP_STATE/e2e-diagnostics/, and test/e2e/run.sh prints
+ * the first one again at the very end: a CI log is often read from its tail, and the
+ * later steps' output would push the report out of it. The sections run from the
+ * shortest and most telling (node conditions, pods, warnings, disk) to the longest.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { capture, Kubectl } from "./commands";
 import { realNodeName } from "./real-node";
+import { diskFreeGiB } from "./timing";
 
 /** The last LINES lines of FILE, or why they cannot be read. */
 function tail(file: string, lines: number): string {
@@ -52,6 +57,10 @@ export function clusterDiagnostics(kubectl: Kubectl): string {
         section("pods outside kube-system", () =>
             kubectlText(kubectl, ["get", "pods", "-A", "-o", "wide", "--field-selector", "metadata.namespace!=kube-system"]),
         ),
+        section("warning events, newest last", () =>
+            kubectlText(kubectl, ["get", "events", "-A", "--field-selector", "type=Warning", "--sort-by", ".lastTimestamp"]).split("\n").slice(-25).join("\n"),
+        ),
+        section("disk", () => `${capture("df", ["-h", "/"]).stdout}${process.env.GOSHIP_STATE ? `free where the platform's state is: ${diskFreeGiB()} GiB\n` : ""}`),
         section("pods not Ready, described (the first four)", () => {
             const pods = kubectl.json(["pods", "-A", "--field-selector", "metadata.namespace!=kube-system"]) as { items: PodStatus[] };
             const unready = pods.items.filter((p) => !p.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True"));
@@ -60,15 +69,30 @@ export function clusterDiagnostics(kubectl: Kubectl): string {
                 .map((p) => kubectlText(kubectl, ["describe", "pod", "-n", p.metadata.namespace, p.metadata.name]))
                 .join("\n");
         }),
-        section("warning events, newest last", () =>
-            kubectlText(kubectl, ["get", "events", "-A", "--field-selector", "type=Warning", "--sort-by", ".lastTimestamp"]).split("\n").slice(-25).join("\n"),
-        ),
-        section("disk", () => capture("df", ["-h", "/"]).stdout),
         ...(logs
             ? ["kubelet", "containerd", "kube-proxy", "netns-relay"].map((daemon) => section(`${daemon} log (last 30 lines)`, () => tail(path.join(logs, `${daemon}.log`), 30)))
             : [section("node logs", () => "GOSHIP_NODE_LOGS not set")]),
     ];
     return sections.join("\n");
+}
+
+/** Where reports are kept, or undefined when the platform's state directory is not known. */
+export function diagnosticsDir(): string | undefined {
+    return process.env.GOSHIP_STATE ? path.join(process.env.GOSHIP_STATE, "e2e-diagnostics") : undefined;
+}
+
+/** Keeps REPORT in a file named by the time, so that the first failure sorts first; never throws. */
+function keep(stepName: string, report: string): void {
+    const dir = diagnosticsDir();
+    if (!dir) return;
+    try {
+        fs.mkdirSync(dir, { recursive: true });
+        const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+        const slug = stepName.replace(/[^A-Za-z0-9]+/g, "-").slice(0, 60);
+        fs.writeFileSync(path.join(dir, `${stamp}-${slug}.txt`), `step: ${stepName}\n${report}\n`);
+    } catch (err) {
+        process.stderr.write(`[e2e] could not keep the diagnostics: ${(err as Error).message}\n`);
+    }
 }
 
 /**
@@ -78,6 +102,8 @@ export function clusterDiagnostics(kubectl: Kubectl): string {
 export function diagnoseFailedStep(kubectl: Kubectl): (t: { name: string }) => void {
     return (t) => {
         if ((t as { passed?: boolean }).passed !== false) return;
-        process.stderr.write(`\n===== [e2e] diagnostics after the failed step "${t.name}"\n${clusterDiagnostics(kubectl)}\n===== end of diagnostics\n`);
+        const report = clusterDiagnostics(kubectl);
+        keep(t.name, report);
+        process.stderr.write(`\n===== [e2e] diagnostics after the failed step "${t.name}"\n${report}\n===== end of diagnostics\n`);
     };
 }
