@@ -30,7 +30,7 @@ if [ "$status" -ne 0 ]; then
     first=$(find "$diagnostics" -name '*.txt' 2>/dev/null | sort | head -1)
     if [ -n "$first" ]; then
         echo "[e2e] the first failed step's cluster report, again (all of them: $diagnostics):"
-        head -n 150 "$first"
+        head -n 200 "$first"
     fi
 fi
 exit "$status"

@@ -14,13 +14,40 @@ import { capture, Kubectl } from "./commands";
 import { realNodeName } from "./real-node";
 import { diskFreeGiB } from "./timing";
 
-/** The last LINES lines of FILE, or why they cannot be read. */
-function tail(file: string, lines: number): string {
+/**
+ * The last LINES lines of FILE that report an error (klog's "E1202 ..." or a "level=error"),
+ * or its last LINES lines when none does, or why it cannot be read. A kubelet's log is
+ * mostly routine; its errors say why a sandbox or a container did not start.
+ */
+function errorTail(file: string, lines: number): string {
     try {
-        return fs.readFileSync(file, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
+        const all = fs.readFileSync(file, "utf8").trimEnd().split("\n");
+        const errors = all.filter((l) => /^E\d{4} |level=error|\berror\b/i.test(l));
+        return errors.length > 0 ? `(${errors.length} error lines; the last ${lines})\n${errors.slice(-lines).join("\n")}` : all.slice(-lines).join("\n");
     } catch (err) {
         return `(cannot read ${file}: ${(err as Error).message})`;
     }
+}
+
+/** The block of `kubectl describe` output that starts at HEADING, up to the next unindented heading. */
+function block(described: string, heading: string): string {
+    const lines = described.split("\n");
+    const start = lines.findIndex((l) => l.startsWith(heading));
+    if (start < 0) return `${heading} (not in the description)`;
+    const end = lines.findIndex((l, i) => i > start && /^\S/.test(l));
+    return lines.slice(start, end < 0 ? undefined : end).join("\n");
+}
+
+/** Pod addresses host-local IPAM holds (a file per address): leaked ones would exhaust the node's range. */
+function ipamHeld(logs: string): string {
+    const root = path.join(logs, "..", "cni", "ipam");
+    return fs
+        .readdirSync(root)
+        .map((network) => {
+            const held = fs.readdirSync(path.join(root, network)).filter((f) => /^\d+\.\d+\.\d+\.\d+$/.test(f));
+            return `${network}: ${held.length} addresses held (the range is ${process.env.GOSHIP_NODE_POD_CIDR ?? "?"})`;
+        })
+        .join("\n");
 }
 
 /** One section: the command's output, or its error; never throws (it runs after a failure). */
@@ -44,15 +71,14 @@ function kubectlText(kubectl: Kubectl, args: string[]): string {
     return r.status === 0 ? r.stdout : `${r.stdout}${r.stderr}`;
 }
 
-/** The report: nodes, every pod that is not Running and Ready with its events, recent warnings, the node daemons' logs. */
+/** The report: nodes, pods, recent warnings, disk, IPAM, the node daemons' errors, then every pod not Ready, described. */
 export function clusterDiagnostics(kubectl: Kubectl): string {
     const logs = process.env.GOSHIP_NODE_LOGS;
     const sections = [
         section("nodes", () => kubectlText(kubectl, ["get", "nodes", "-o", "wide"])),
-        section("the real node's conditions and allocated resources", () => {
+        section("the real node's taints, conditions, allocated resources and events", () => {
             const described = kubectlText(kubectl, ["describe", "node", realNodeName()]);
-            const start = described.indexOf("Conditions:");
-            return start >= 0 ? described.slice(start) : described;
+            return ["Taints:", "Conditions:", "Allocated resources:", "Events:"].map((heading) => block(described, heading)).join("\n");
         }),
         section("pods outside kube-system", () =>
             kubectlText(kubectl, ["get", "pods", "-A", "-o", "wide", "--field-selector", "metadata.namespace!=kube-system"]),
@@ -61,6 +87,14 @@ export function clusterDiagnostics(kubectl: Kubectl): string {
             kubectlText(kubectl, ["get", "events", "-A", "--field-selector", "type=Warning", "--sort-by", ".lastTimestamp"]).split("\n").slice(-25).join("\n"),
         ),
         section("disk", () => `${capture("df", ["-h", "/"]).stdout}${process.env.GOSHIP_STATE ? `free where the platform's state is: ${diskFreeGiB()} GiB\n` : ""}`),
+        ...(logs
+            ? [
+                  section("pod addresses held by IPAM", () => ipamHeld(logs)),
+                  ...["kubelet", "containerd", "kube-proxy", "netns-relay"].map((daemon) =>
+                      section(`${daemon} log`, () => errorTail(path.join(logs, `${daemon}.log`), 20)),
+                  ),
+              ]
+            : [section("node logs", () => "GOSHIP_NODE_LOGS not set")]),
         section("pods not Ready, described (the first four)", () => {
             const pods = kubectl.json(["pods", "-A", "--field-selector", "metadata.namespace!=kube-system"]) as { items: PodStatus[] };
             const unready = pods.items.filter((p) => !p.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True"));
@@ -69,9 +103,6 @@ export function clusterDiagnostics(kubectl: Kubectl): string {
                 .map((p) => kubectlText(kubectl, ["describe", "pod", "-n", p.metadata.namespace, p.metadata.name]))
                 .join("\n");
         }),
-        ...(logs
-            ? ["kubelet", "containerd", "kube-proxy", "netns-relay"].map((daemon) => section(`${daemon} log (last 30 lines)`, () => tail(path.join(logs, `${daemon}.log`), 30)))
-            : [section("node logs", () => "GOSHIP_NODE_LOGS not set")]),
     ];
     return sections.join("\n");
 }
