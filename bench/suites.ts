@@ -7,6 +7,7 @@
  * A measurement's `baseline` may name another suite's figure ("floor:cold/generated").
  */
 import { floorSuite } from "./floor";
+import { goshipBuildSuite } from "./goship-build";
 import { koSuite } from "./ko";
 import { mocksEvalSuite } from "./mocks-eval";
 import { qemuSuite } from "./qemu";
@@ -16,6 +17,6 @@ import type { Suite } from "./suite";
 export const PLATFORM_FREE_SUITES: readonly Suite[] = [floorSuite, koSuite, qemuSuite, mocksEvalSuite];
 
 /** Suites that need the local platform (tools/local/local.sh): add bench/goship-*.ts here. */
-export const PLATFORM_SUITES: readonly Suite[] = [];
+export const PLATFORM_SUITES: readonly Suite[] = [goshipBuildSuite];
 
 export const SUITES: readonly Suite[] = [...PLATFORM_FREE_SUITES, ...PLATFORM_SUITES];
