@@ -8,6 +8,7 @@
  */
 import { floorSuite } from "./floor";
 import { goshipBuildSuite } from "./goship-build";
+import { goshipStackSuite } from "./goship-stack";
 import { koSuite } from "./ko";
 import { mocksEvalSuite } from "./mocks-eval";
 import { qemuSuite } from "./qemu";
@@ -17,6 +18,6 @@ import type { Suite } from "./suite";
 export const PLATFORM_FREE_SUITES: readonly Suite[] = [floorSuite, koSuite, qemuSuite, mocksEvalSuite];
 
 /** Suites that need the local platform (tools/local/local.sh): add bench/goship-*.ts here. */
-export const PLATFORM_SUITES: readonly Suite[] = [goshipBuildSuite];
+export const PLATFORM_SUITES: readonly Suite[] = [goshipBuildSuite, goshipStackSuite];
 
 export const SUITES: readonly Suite[] = [...PLATFORM_FREE_SUITES, ...PLATFORM_SUITES];

@@ -1,0 +1,134 @@
+/**
+ * goship's whole program (index.ts) on stacks of 1, 10 and 50 services (generated config,
+ * every service the sample workload, both linux platforms, deployed to the platform's
+ * cluster, pods on the real node):
+ *  - preview and up with nothing changed: their seconds, and that they change nothing
+ *    (every resource "same": no build, no push, no rollout);
+ *  - the rollout: `pulumi up` after a one-line change to the service's main package, from
+ *    start to every Deployment available (the provider waits for that), for 1 and 10
+ *    services: every service rebuilds and rolls out.
+ * The stacks are the benchmark's own (state in its scratch directory, namespaces
+ * goship-bench-<n>), destroyed at the end. The program runs through the Automation API,
+ * as `pulumi preview`/`up` of the project runs it; goship's policy pack is not run.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { Stack } from "@pulumi/pulumi/automation";
+import { PLATFORMS } from "./floor";
+import { benchStack, platform, Platform, platformMissing } from "./platform";
+import type { Measurement, Missing, Suite, SuiteContext, SuiteResult } from "./suite";
+import type { Workload } from "./workload";
+import program = require("../index");
+
+export const STACK_SIZES = [1, 10, 50] as const;
+export const ROLLOUT_SIZES = [1, 10] as const;
+
+/** The stack config of N copies of the sample service (what a user writes in Pulumi.<stack>.yaml). */
+export function stackConfig(p: Platform, kubeconfig: string, w: Workload, n: number): Record<string, unknown> {
+    const services = Array.from({ length: n }, (_, i) => ({
+        name: `svc-${String(i + 1).padStart(2, "0")}`,
+        path: w.dir,
+        main: w.main,
+        port: 8080,
+        platforms: [...PLATFORMS],
+        base: { builder: p.builderImage, runtime: "scratch" },
+        replicas: 1,
+        // 50 pods on a 2-core node: the default 50m request each would not fit.
+        resources: { requests: { cpu: "5m", memory: "16Mi" } },
+    }));
+    return {
+        "goship:services": services,
+        "goship:overrides": {},
+        "goship:registry": { type: "generic", server: p.registry, repositoryPrefix: `bench-stack-${n}` },
+        "goship:kubernetes": { kubeconfig, context: "goship", namespace: `goship-bench-${n}` },
+        "goship:build": { builder: p.builder, revision: "bench" },
+    };
+}
+
+/** A line in main.go's package that changes the binary (an unused constant would not). */
+function rolloutToucher(w: Workload): () => void {
+    const file = path.join(w.dir, w.main, "bench_rollout.go");
+    let n = 0;
+    return () => {
+        n++;
+        fs.writeFileSync(file, `package main\n\n// Rewritten by the benchmark: a one-line change that reaches the binary.\nvar benchRollout = "${n}"\n\nfunc init() { _ = len(benchRollout) }\n`);
+    };
+}
+
+async function stackOf(ctx: SuiteContext, p: Platform, w: Workload, n: number): Promise<Stack> {
+    const stack = await benchStack(ctx, `stack-${n}`, program);
+    const kubeconfig = path.join(process.env.GOSHIP_STATE ?? path.join(ctx.repo, ".goship"), "kubeconfig");
+    const settings = await stack.workspace.stackSettings(stack.name);
+    settings.config = Object.fromEntries(Object.entries(stackConfig(p, kubeconfig, w, n)).map(([k, v]) => [k, v as never]));
+    await stack.workspace.saveStackSettings(stack.name, settings);
+    return stack;
+}
+
+const seconds = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;
+
+/** Fails unless CHANGES counts only unchanged resources. */
+function assertNothingChanged(what: string, changes: Record<string, number | undefined>): void {
+    const changed = Object.entries(changes).filter(([op, count]) => op !== "same" && (count ?? 0) > 0);
+    if (changed.length > 0) throw new Error(`goship-stack: ${what} changed something: ${JSON.stringify(changes)}`);
+}
+
+export const goshipStackSuite: Suite = {
+    name: "goship-stack",
+    title: "the whole program on 1, 10 and 50 services: preview and up with nothing changed; the rollout of a one-line change for 1 and 10 services",
+    async prerequisites(ctx): Promise<Missing[]> {
+        return platformMissing(ctx);
+    },
+    async run(ctx): Promise<SuiteResult> {
+        const p = platform();
+        const w = ctx.workloads.find((x) => x.name === "sample");
+        if (!w) throw new Error("goship-stack: the sample workload is missing");
+        const touch = rolloutToucher(w);
+        touch();
+        const measurements: Measurement[] = [];
+        const notes: string[] = [];
+        const sizes = ctx.smoke ? [1] : STACK_SIZES;
+        for (const n of sizes) {
+            const stack = await stackOf(ctx, p, w, n);
+            try {
+                let start = process.hrtime.bigint();
+                const first = await stack.up({ color: "never" });
+                const firstSeconds = seconds(start);
+                const resources = Object.values(first.summary.resourceChanges ?? {}).reduce((a, b) => a + (b ?? 0), 0);
+                ctx.log(`goship-stack ${n} services: first up ${firstSeconds.toFixed(1)} s (${resources} resources)`);
+                measurements.push({ id: `up/first/${n}`, label: `first pulumi up, ${n} service(s) (${resources} resources), builds and rollout`, unit: "s", runs: [firstSeconds] });
+                const previews: number[] = [];
+                const ups: number[] = [];
+                for (let i = 0; i < ctx.runs; i++) {
+                    start = process.hrtime.bigint();
+                    const pr = await stack.preview({ color: "never" });
+                    previews.push(seconds(start));
+                    assertNothingChanged(`the no-op preview of ${n} services`, pr.changeSummary);
+                    start = process.hrtime.bigint();
+                    const up = await stack.up({ color: "never" });
+                    ups.push(seconds(start));
+                    assertNothingChanged(`the no-op up of ${n} services`, up.summary.resourceChanges ?? {});
+                }
+                ctx.log(`goship-stack ${n} services: no-op preview ${previews.map((s) => s.toFixed(1)).join(", ")} s; no-op up ${ups.map((s) => s.toFixed(1)).join(", ")} s`);
+                measurements.push({ id: `preview/noop/${n}`, label: `pulumi preview, nothing changed, ${n} service(s)`, unit: "s", runs: previews, baseline: n === 1 ? undefined : "goship-stack:preview/noop/1", chart: { kind: "line", chart: "noop", series: "preview", x: n } });
+                measurements.push({ id: `up/noop/${n}`, label: `pulumi up, nothing changed, ${n} service(s)`, unit: "s", runs: ups, baseline: n === 1 ? undefined : "goship-stack:up/noop/1", chart: { kind: "line", chart: "noop", series: "up", x: n } });
+                if ((ROLLOUT_SIZES as readonly number[]).includes(n)) {
+                    const rollouts: number[] = [];
+                    for (let i = 0; i < ctx.runs; i++) {
+                        touch();
+                        start = process.hrtime.bigint();
+                        const up = await stack.up({ color: "never" });
+                        rollouts.push(seconds(start));
+                        const updated = up.summary.resourceChanges?.update ?? 0;
+                        if (updated < n) throw new Error(`goship-stack: the rollout of ${n} services updated ${updated} resources: ${JSON.stringify(up.summary.resourceChanges)}`);
+                    }
+                    ctx.log(`goship-stack ${n} services: rollout ${rollouts.map((s) => s.toFixed(1)).join(", ")} s`);
+                    measurements.push({ id: `up/rollout/${n}`, label: `pulumi up after a one-line change, ${n} service(s): build, push, every Deployment available`, unit: "s", runs: rollouts, chart: { kind: "line", chart: "rollout", series: "rollout", x: n } });
+                }
+            } finally {
+                await stack.destroy({ color: "never" });
+            }
+        }
+        notes.push(`each service: the sample workload, ${PLATFORMS.join(" + ")}, 1 replica on the real node (requests 5m CPU, 16Mi), namespace goship-bench-<n>; the stacks are destroyed at the end`);
+        return { measurements, notes };
+    },
+};
