@@ -40,41 +40,16 @@ lock_take 9 "$cache/.ko.lock" 3600 install.sh
 
 declare -a report=() bindirs=()
 
-# build NAME VERSION MODULE SUM GOMOD_SUM PACKAGE VERSION_VAR VERSION_ARG
+# build NAME VERSION MODULE SUM GOMOD_SUM PACKAGE VERSION_VAR (each reports it by `NAME version`)
 build() {
-  local name=$1 tag=$2 mod=$3 sum=$4 gomodsum=$5 pkg=$6 var=$7 arg=$8
-  local dir="$cache/build/$name-$tag" out="$cache/bin/$name-$tag/$name"
-  local log="$cache/logs/$name-$tag.log" start=$SECONDS
-  bindirs+=("${out%/*}")
-  if gowrap_reports "$out" "$tag" "$arg"; then
-    report+=("$(printf '%-6s %-8s cached %6s  %s' "$name" "$tag" - "$out")")
-    return 0
-  fi
-  log "building $name $tag from $mod@v$tag (log: $log) ..."
-  gowrap_new "$dir" "goship.local/$name"
-  if ! (
-    cd "$dir"
-    printf '%s v%s %s\n%s v%s/go.mod %s\n' "$mod" "$tag" "$sum" "$mod" "$tag" "$gomodsum" >go.sum
-    json="$(go mod download -json "$mod@v$tag")" || { printf '%s\n' "$json"; exit 1; }
-    gomod="$(printf '%s' "$json" | json_field GoMod)"
-    directives="$(gowrap_directives "$gomod")"
-    extra="$(grep -v '^go ' <<<"$directives" || true)"
-    [ -z "$extra" ] || { echo "$mod's go.mod now has directives to repeat: $extra"; exit 1; }
-    [[ $directives =~ go\ ([0-9]+)\.([0-9]+) ]] || { echo "$mod's go.mod has no go line"; exit 1; }
-    go mod edit "-require=$mod@v$tag" "-godebug=default=go${BASH_REMATCH[1]}.${BASH_REMATCH[2]}"
-    gowrap_build . "$out" "$pkg" -ldflags "-s -w -X $var=v$tag"
-  ) >"$log" 2>&1; then
-    gowrap_tail "$log"
-    die "building $name $tag failed (log: $log)"
-  fi
-  gowrap_reports "$out" "$tag" "$arg" || die "$out does not report version $tag: $("$out" "$arg" 2>&1 | head -n 1)"
-  report+=("$(printf '%-6s %-8s built  %5ss  %s' "$name" "$tag" "$((SECONDS - start))" "$out")")
+  gowrap_module "$cache" "$1" "$2" "$3" "$4" "$5" "$6" version -ldflags "-s -w -X $7=v$2"
+  bindirs+=("${GOWRAP_OUT%/*}")
+  report+=("$(printf '%-6s %-8s %s  %s' "$1" "$2" "$GOWRAP_STATUS" "$GOWRAP_OUT")")
 }
 
-build ko "$KO_VERSION" "$KO_MODULE" "$KO_SUM" "$KO_GOMOD_SUM" "$KO_MODULE" \
-  "$KO_MODULE/pkg/commands.Version" version
+build ko "$KO_VERSION" "$KO_MODULE" "$KO_SUM" "$KO_GOMOD_SUM" "$KO_MODULE" "$KO_MODULE/pkg/commands.Version"
 build crane "$CRANE_VERSION" "$CRANE_MODULE" "$CRANE_SUM" "$CRANE_GOMOD_SUM" "$CRANE_MODULE/cmd/crane" \
-  "$CRANE_MODULE/cmd/crane/cmd.Version" version
+  "$CRANE_MODULE/cmd/crane/cmd.Version"
 
 if printf '%s\n' "${report[@]}" | grep -qv ' cached '; then
   { printf '%-6s %-8s %-6s %6s  %s\n' tool version status time binary; printf '%s\n' "${report[@]}"; } >&2

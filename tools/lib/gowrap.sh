@@ -14,6 +14,11 @@
 #   gowrap_reports BINARY VERSION [ARG...]
 #                               BINARY runs and its `BINARY ARG...` (default `version`)
 #                               output names VERSION (not as part of a longer version)
+#   gowrap_module CACHE NAME TAG MODULE SUM GOMOD_SUM PACKAGE VERSION_ARG [BUILDFLAG...]
+#                               a tool whose go.mod has nothing to repeat but its go line:
+#                               PACKAGE of MODULE@vTAG (go.sum lines SUM and GOMOD_SUM) built
+#                               into CACHE/bin/NAME-TAG/NAME unless the binary there reports
+#                               TAG; sets GOWRAP_OUT (the binary) and GOWRAP_STATUS
 #   gowrap_tail LOG             the last lines of a failed go command, indented, on stderr
 #   json_field PATH             one field of the JSON document on stdin (go's -json output)
 
@@ -56,6 +61,39 @@ gowrap_reports() {
     [ -x "$bin" ] || return 1
     out="$("$bin" "$@" 2>&1)" || return 1
     grep -qE "(^|[^0-9.])$(printf '%s' "$version" | sed 's/\./\\./g')([^0-9.]|$)" <<<"$out"
+}
+
+# The wrapper pins the GODEBUG defaults of the module's go line, as an upstream build has
+# them. Anything else to repeat (replace, exclude, godebug) is refused: that needs the
+# general path of tools/linters/install.sh.
+gowrap_module() {
+    local cache=$1 name=$2 tag=$3 mod=$4 sum=$5 gomodsum=$6 pkg=$7 arg=$8
+    shift 8
+    local dir="$cache/build/$name-$tag" log="$cache/logs/$name-$tag.log" start=$SECONDS
+    GOWRAP_OUT="$cache/bin/$name-$tag/$name"
+    if gowrap_reports "$GOWRAP_OUT" "$tag" "$arg"; then
+        GOWRAP_STATUS="$(printf 'cached %6s' -)"
+        return 0
+    fi
+    log "building $name $tag from $mod@v$tag (log: $log) ..."
+    mkdir -p "$cache/logs"
+    gowrap_new "$dir" "goship.local/$name"
+    if ! (
+        cd "$dir"
+        printf '%s v%s %s\n%s v%s/go.mod %s\n' "$mod" "$tag" "$sum" "$mod" "$tag" "$gomodsum" >go.sum
+        json="$(go mod download -json "$mod@v$tag")" || { printf '%s\n' "$json"; exit 1; }
+        directives="$(gowrap_directives "$(printf '%s' "$json" | json_field GoMod)")"
+        extra="$(grep -v '^go ' <<<"$directives" || true)"
+        [ -z "$extra" ] || { echo "$mod's go.mod now has directives to repeat: $extra"; exit 1; }
+        [[ $directives =~ go\ ([0-9]+)\.([0-9]+) ]] || { echo "$mod's go.mod has no go line"; exit 1; }
+        go mod edit "-require=$mod@v$tag" "-godebug=default=go${BASH_REMATCH[1]}.${BASH_REMATCH[2]}"
+        gowrap_build . "$GOWRAP_OUT" "$pkg" "$@"
+    ) >"$log" 2>&1; then
+        gowrap_tail "$log"
+        die "building $name $tag failed (log: $log)"
+    fi
+    gowrap_reports "$GOWRAP_OUT" "$tag" "$arg" || die "$GOWRAP_OUT does not report version $tag: $("$GOWRAP_OUT" "$arg" 2>&1 | head -n 1)"
+    GOWRAP_STATUS="$(printf 'built  %5ss' "$((SECONDS - start))")"
 }
 
 gowrap_tail() { grep -v '^go: downloading' "$1" | tail -n 15 | sed 's/^/    /' >&2; }

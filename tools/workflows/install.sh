@@ -45,38 +45,16 @@ lock_take 9 "$cache/.workflows.lock" 3600 install.sh
 
 declare -a report=() bindirs=()
 
-# actionlint: a wrapper module requiring github.com/rhysd/actionlint@v<version>, whose
-# go.mod has no replaces, excludes or godebug lines to repeat (versions.env), so the
-# wrapper only pins the go line's GODEBUG defaults, as an upstream build has them.
+# actionlint: built from its Go module (tools/lib/gowrap.sh gowrap_module); its go.mod has
+# nothing to repeat but its go line. `actionlint -version` prints "1.7.12", how it was
+# installed, and the Go it was built with.
 actionlint() {
-  local tag=$ACTIONLINT_VERSION mod=$ACTIONLINT_MODULE
-  local dir="$cache/build/actionlint-$tag" out="$cache/bin/actionlint-$tag/actionlint"
-  local log="$cache/logs/actionlint-$tag.log" start=$SECONDS
-  bindirs+=("${out%/*}")
-  # `actionlint -version` prints "1.7.12", how it was installed, and the Go it was built with.
-  if gowrap_reports "$out" "$tag" -version; then
-    report+=("$(printf '%-11s %-8s cached %6s  %s' actionlint "$tag" - "$out")")
-    return 0
-  fi
-  log "building actionlint $tag from $mod@v$tag (log: $log) ..."
-  gowrap_new "$dir" goship.local/workflows
-  if ! (
-    cd "$dir"
-    printf '%s v%s %s\n%s v%s/go.mod %s\n' "$mod" "$tag" "$ACTIONLINT_SUM" "$mod" "$tag" "$ACTIONLINT_GOMOD_SUM" >go.sum
-    json="$(go mod download -json "$mod@v$tag")" || { printf '%s\n' "$json"; exit 1; }
-    gomod="$(printf '%s' "$json" | json_field GoMod)"
-    # Anything to repeat would need the general path of tools/linters/install.sh.
-    directives="$(gowrap_directives "$gomod" | grep -v '^go ' || true)"
-    [ -z "$directives" ] || { echo "actionlint's go.mod now has directives to repeat: $directives"; exit 1; }
-    go mod edit "-require=$mod@v$tag" -godebug=default=go1.25
-    gowrap_build . "$out" "$mod/cmd/actionlint" \
-      -ldflags "-s -w -X $mod.version=$tag -X '$mod.installedFrom=built by goship tools/workflows/install.sh'"
-  ) >"$log" 2>&1; then
-    gowrap_tail "$log"
-    die "building actionlint $tag failed (log: $log)"
-  fi
-  gowrap_reports "$out" "$tag" -version || die "$out does not report version $tag: $("$out" -version 2>&1 | head -n 1)"
-  report+=("$(printf '%-11s %-8s built  %5ss  %s' actionlint "$tag" "$((SECONDS - start))" "$out")")
+  local mod=$ACTIONLINT_MODULE
+  gowrap_module "$cache" actionlint "$ACTIONLINT_VERSION" "$mod" "$ACTIONLINT_SUM" "$ACTIONLINT_GOMOD_SUM" \
+    "$mod/cmd/actionlint" -version \
+    -ldflags "-s -w -X $mod.version=$ACTIONLINT_VERSION -X '$mod.installedFrom=built by goship tools/workflows/install.sh'"
+  bindirs+=("${GOWRAP_OUT%/*}")
+  report+=("$(printf '%-11s %-8s %s  %s' actionlint "$ACTIONLINT_VERSION" "$GOWRAP_STATUS" "$GOWRAP_OUT")")
 }
 
 # zizmor: the wheel holds one static binary (maturin "bin" layout, no Python package and
