@@ -7,6 +7,7 @@ import { goDeploymentSettingsSchema } from "./deploy/args";
 import { selectorLabels, standardLabels } from "./deploy/labels";
 import { HTTP_ROUTE_API_VERSION, renderHttpRouteSpec, renderIngressSpec } from "./deploy/exposure";
 import { renderDeploymentSpec, renderPodTemplate } from "./deploy/pod";
+import { rolloutAwaitAnnotations } from "./deploy/rollout-await";
 import { renderHpaSpec, renderNetworkPolicySpec, renderPdbSpec, renderServiceSpec } from "./deploy/policies";
 import { planTimezone } from "./deploy/timezone";
 import { windowsBuildOf } from "./deploy/windows";
@@ -132,7 +133,7 @@ export class GoDeployment extends pulumi.ComponentResource {
         const deployment = new k8s.apps.v1.Deployment(
             `${name}-deployment`,
             {
-                metadata: { name, namespace, labels },
+                metadata: { name, namespace, labels, annotations: nonEmpty(rolloutAwaitAnnotations(autoscaling ? undefined : replicas)) },
                 spec: renderDeploymentSpec({
                     selectorLabels: selector,
                     // An HPA owns the count; a replicas field would fight it on every update.

@@ -93,6 +93,13 @@ test("the Deployment runs the exported digest with three probes, limits and a re
     assert.deepEqual(deployment.spec.strategy, { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } });
     assert.equal(deployment.spec.progressDeadlineSeconds, 600);
     assert.equal(deployment.spec.revisionHistoryLimit, 0, "no old ReplicaSet kept for a rollback to reuse (components/deploy/pod.ts)");
+    // The provider waits for the whole rollout, not the first new pod (components/deploy/rollout-await.ts).
+    assert.deepEqual(JSON.parse(deployment.metadata.annotations["pulumi.com/waitFor"]), [
+        "jsonpath={.status.updatedReplicas}=2",
+        "jsonpath={.status.availableReplicas}=2",
+        "jsonpath={.status.replicas}=2",
+        'jsonpath={.status.conditions[?(@.type=="Progressing")].reason}=NewReplicaSetAvailable',
+    ]);
     assert.deepEqual(deployment.spec.selector.matchLabels, { "app.kubernetes.io/name": "hello", "app.kubernetes.io/instance": "hello" });
 
     const pod = deployment.spec.template.spec;

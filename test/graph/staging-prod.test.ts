@@ -140,6 +140,7 @@ test("staging: builds nothing; copies dev's index by digest into its ECR reposit
 test("staging: autoscaling owns the replica count, and a PDB guards it", () => {
     const deployment = one(staging.resources, "kubernetes:apps/v1:Deployment", "hello-deployment").inputs;
     assert.equal(deployment.spec.replicas, undefined);
+    assert.equal(deployment.metadata.annotations, undefined, "no waitFor: the count is the HPA's, so the provider's own await stays");
     const hpa = one(staging.resources, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "hello-hpa").inputs;
     assert.equal(hpa.spec.minReplicas, 2);
     assert.equal(hpa.spec.maxReplicas, 6);
