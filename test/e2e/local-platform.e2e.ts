@@ -582,11 +582,11 @@ test("7. a release whose pods never become ready fails within the rollout timeou
     console.log(`[e2e]   broken release: ${stuck.length} pod(s) running, readiness failing (${stuck.map((p: { metadata: { name: string } }) => JSON.stringify(counts[p.metadata.name])).join(", ")}); ${counted.ok} requests during its rollout, none failed`);
     assert.ok(failure instanceof CommandError, `pulumi up must fail, got ${String(failure)}`);
     const message = String(failure);
-    assert.match(message, /Deployment \(hello-deployment\)/, "the failure names the Deployment");
-    assert.match(message, /timed out waiting to be Ready/, "says the rollout timed out");
-    // Not asserted: "[ProgressDeadlineExceeded]". The progress deadline equals the rollout
-    // timeout, so whether the controller reports it before Pulumi gives up is a race.
-    assert.match(message, /Minimum number of Pods to consider the application live was not attained/, "and why: its pods never became ready");
+    // The provider's waitFor await (components/deploy/rollout-await.ts): it names the
+    // Deployment, says it timed out, and its status line says what it was waiting for.
+    assert.match(message, /Deployment hello-deployment \*\*updating failed\*\*/, "the failure names the Deployment");
+    assert.match(message, new RegExp(`"${kube.namespace}/${service.name}" failed to fully initialize or become live: timed out waiting for the condition`), "says the rollout timed out");
+    assert.match(message, new RegExp(`Waiting for \\{\\.status\\.updatedReplicas\\}=${service.replicas} \\(found "[0-${service.replicas - 1}]"\\)`), "and what for: not every replica runs the new release");
     assert.ok(seconds < timeoutSeconds + 120, `failed after ${seconds.toFixed(0)} s; the rollout timeout is ${timeoutSeconds} s`);
     const during = deployment();
     assert.ok(during.status.availableReplicas >= service.replicas, `old pods stay available: ${JSON.stringify(during.status)}`);
