@@ -69,7 +69,8 @@ export async function benchStack(ctx: SuiteContext, stackName: string, program: 
             workDir,
             projectSettings: { name: "goship-bench", runtime: "nodejs", backend: { url: `file://${state}` } },
             secretsProvider: "passphrase",
-            envVars: { PULUMI_CONFIG_PASSPHRASE: "goship-bench", PULUMI_SKIP_UPDATE_CHECK: "true", PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true" },
+            // The environment's backend (local.env's) must not win over the benchmark's own.
+            envVars: { PULUMI_BACKEND_URL: `file://${state}`, PULUMI_CONFIG_PASSPHRASE: "goship-bench", PULUMI_SKIP_UPDATE_CHECK: "true", PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true" },
         },
     );
 }
