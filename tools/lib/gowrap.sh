@@ -66,6 +66,7 @@ gowrap_reports() {
 # The wrapper pins the GODEBUG defaults of the module's go line, as an upstream build has
 # them. Anything else to repeat (replace, exclude, godebug) is refused: that needs the
 # general path of tools/linters/install.sh.
+# shellcheck disable=SC2034 # GOWRAP_OUT and GOWRAP_STATUS are what the caller reads
 gowrap_module() {
     local cache=$1 name=$2 tag=$3 mod=$4 sum=$5 gomodsum=$6 pkg=$7 arg=$8
     shift 8
