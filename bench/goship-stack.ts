@@ -15,7 +15,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
 import { PLATFORMS } from "./floor";
-import { benchStack, platform, Platform, platformMissing } from "./platform";
+import { benchStack, benchWorkDir, platform, Platform, platformMissing } from "./platform";
 import type { Measurement, Missing, Suite, SuiteContext, SuiteResult } from "./suite";
 import type { Workload } from "./workload";
 import program = require("../index");
@@ -87,6 +87,12 @@ export const goshipStackSuite: Suite = {
         const measurements: Measurement[] = [];
         const notes: string[] = [];
         const sizes = ctx.smoke ? [1] : STACK_SIZES;
+        // The program makes paths relative to the working directory and the providers resolve
+        // them against the project's: run it from the benchmark project's, as the CLI would.
+        const cwd = process.cwd();
+        fs.mkdirSync(benchWorkDir(ctx), { recursive: true });
+        process.chdir(benchWorkDir(ctx));
+        try {
         for (const n of sizes) {
             const stack = await stackOf(ctx, p, w, n);
             try {
@@ -127,6 +133,9 @@ export const goshipStackSuite: Suite = {
             } finally {
                 await stack.destroy({ color: "never" });
             }
+        }
+        } finally {
+            process.chdir(cwd);
         }
         notes.push(`each service: the sample workload, ${PLATFORMS.join(" + ")}, 1 replica on the real node (requests 5m CPU, 16Mi), namespace goship-bench-<n>; the stacks are destroyed at the end`);
         return { measurements, notes };

@@ -59,8 +59,13 @@ export async function pruneBuildkit(p: Platform): Promise<void> {
  * A stack of the benchmark's own project "goship-bench" running PROGRAM in this process,
  * its state in the scratch directory (passphrase secrets, a fixed passphrase).
  */
+/** The benchmark project's directory: its stack files, and where the providers resolve relative paths. */
+export function benchWorkDir(ctx: SuiteContext): string {
+    return path.join(ctx.tmp, "pulumi");
+}
+
 export async function benchStack(ctx: SuiteContext, stackName: string, program: PulumiFn): Promise<Stack> {
-    const workDir = path.join(ctx.tmp, "pulumi");
+    const workDir = benchWorkDir(ctx);
     const state = path.join(workDir, "state");
     fs.mkdirSync(state, { recursive: true });
     return LocalWorkspace.createOrSelectStack(
