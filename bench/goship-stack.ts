@@ -15,7 +15,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
 import { PLATFORMS } from "./floor";
-import { benchStack, benchWorkDir, platform, Platform, platformMissing } from "./platform";
+import { benchStack, benchWorkDir, platform, Platform, platformMissing, timed, timedUp } from "./platform";
 import type { Measurement, Missing, Suite, SuiteContext, SuiteResult } from "./suite";
 import type { Workload } from "./workload";
 import program = require("../index");
@@ -64,12 +64,49 @@ async function stackOf(ctx: SuiteContext, p: Platform, w: Workload, n: number): 
     return stack;
 }
 
-const seconds = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;
-
 /** Fails unless CHANGES counts only unchanged resources. */
 function assertNothingChanged(what: string, changes: Record<string, number | undefined>): void {
     const changed = Object.entries(changes).filter(([op, count]) => op !== "same" && (count ?? 0) > 0);
     if (changed.length > 0) throw new Error(`goship-stack: ${what} changed something: ${JSON.stringify(changes)}`);
+}
+
+/** Stack N's figures: its first up, the no-op preview and up, and (for ROLLOUT_SIZES) the one-line-change rollout; destroyed after. */
+async function measureStack(ctx: SuiteContext, p: Platform, w: Workload, n: number, touch: () => void): Promise<Measurement[]> {
+    const stack = await stackOf(ctx, p, w, n);
+    try {
+        const first = await timedUp(stack);
+        const resources = Object.values(first.changes).reduce((a, b) => a + b, 0);
+        ctx.log(`goship-stack ${n} services: first up ${first.seconds.toFixed(1)} s (${resources} resources)`);
+        const ms: Measurement[] = [{ id: `up/first/${n}`, label: `first pulumi up, ${n} service(s) (${resources} resources), builds and rollout`, unit: "s", runs: [first.seconds] }];
+        const previews: number[] = [];
+        const ups: number[] = [];
+        for (let i = 0; i < ctx.runs; i++) {
+            const pr = await timed(() => stack.preview({ color: "never" }));
+            previews.push(pr.seconds);
+            assertNothingChanged(`the no-op preview of ${n} services`, pr.value.changeSummary);
+            const up = await timedUp(stack);
+            ups.push(up.seconds);
+            assertNothingChanged(`the no-op up of ${n} services`, up.changes);
+        }
+        ctx.log(`goship-stack ${n} services: no-op preview ${previews.map((s) => s.toFixed(1)).join(", ")} s; no-op up ${ups.map((s) => s.toFixed(1)).join(", ")} s`);
+        ms.push({ id: `preview/noop/${n}`, label: `pulumi preview, nothing changed, ${n} service(s)`, unit: "s", runs: previews, baseline: n === 1 ? undefined : "goship-stack:preview/noop/1", chart: { kind: "line", chart: "noop", series: "preview", x: n } });
+        ms.push({ id: `up/noop/${n}`, label: `pulumi up, nothing changed, ${n} service(s)`, unit: "s", runs: ups, baseline: n === 1 ? undefined : "goship-stack:up/noop/1", chart: { kind: "line", chart: "noop", series: "up", x: n } });
+        if ((ROLLOUT_SIZES as readonly number[]).includes(n)) {
+            const rollouts: number[] = [];
+            for (let i = 0; i < ctx.runs; i++) {
+                touch();
+                const up = await timedUp(stack);
+                rollouts.push(up.seconds);
+                const updated = up.changes.update ?? 0;
+                if (updated < n) throw new Error(`goship-stack: the rollout of ${n} services updated ${updated} resources: ${JSON.stringify(up.changes)}`);
+            }
+            ctx.log(`goship-stack ${n} services: rollout ${rollouts.map((s) => s.toFixed(1)).join(", ")} s`);
+            ms.push({ id: `up/rollout/${n}`, label: `pulumi up after a one-line change, ${n} service(s): build, push, every Deployment available`, unit: "s", runs: rollouts, chart: { kind: "line", chart: "rollout", series: "rollout", x: n } });
+        }
+        return ms;
+    } finally {
+        await stack.destroy({ color: "never" });
+    }
 }
 
 export const goshipStackSuite: Suite = {
@@ -85,59 +122,17 @@ export const goshipStackSuite: Suite = {
         const touch = rolloutToucher(w);
         touch();
         const measurements: Measurement[] = [];
-        const notes: string[] = [];
-        const sizes = ctx.smoke ? [1] : STACK_SIZES;
         // The program makes paths relative to the working directory and the providers resolve
         // them against the project's: run it from the benchmark project's, as the CLI would.
         const cwd = process.cwd();
         fs.mkdirSync(benchWorkDir(ctx), { recursive: true });
         process.chdir(benchWorkDir(ctx));
         try {
-        for (const n of sizes) {
-            const stack = await stackOf(ctx, p, w, n);
-            try {
-                let start = process.hrtime.bigint();
-                const first = await stack.up({ color: "never" });
-                const firstSeconds = seconds(start);
-                const resources = Object.values(first.summary.resourceChanges ?? {}).reduce((a, b) => a + (b ?? 0), 0);
-                ctx.log(`goship-stack ${n} services: first up ${firstSeconds.toFixed(1)} s (${resources} resources)`);
-                measurements.push({ id: `up/first/${n}`, label: `first pulumi up, ${n} service(s) (${resources} resources), builds and rollout`, unit: "s", runs: [firstSeconds] });
-                const previews: number[] = [];
-                const ups: number[] = [];
-                for (let i = 0; i < ctx.runs; i++) {
-                    start = process.hrtime.bigint();
-                    const pr = await stack.preview({ color: "never" });
-                    previews.push(seconds(start));
-                    assertNothingChanged(`the no-op preview of ${n} services`, pr.changeSummary);
-                    start = process.hrtime.bigint();
-                    const up = await stack.up({ color: "never" });
-                    ups.push(seconds(start));
-                    assertNothingChanged(`the no-op up of ${n} services`, up.summary.resourceChanges ?? {});
-                }
-                ctx.log(`goship-stack ${n} services: no-op preview ${previews.map((s) => s.toFixed(1)).join(", ")} s; no-op up ${ups.map((s) => s.toFixed(1)).join(", ")} s`);
-                measurements.push({ id: `preview/noop/${n}`, label: `pulumi preview, nothing changed, ${n} service(s)`, unit: "s", runs: previews, baseline: n === 1 ? undefined : "goship-stack:preview/noop/1", chart: { kind: "line", chart: "noop", series: "preview", x: n } });
-                measurements.push({ id: `up/noop/${n}`, label: `pulumi up, nothing changed, ${n} service(s)`, unit: "s", runs: ups, baseline: n === 1 ? undefined : "goship-stack:up/noop/1", chart: { kind: "line", chart: "noop", series: "up", x: n } });
-                if ((ROLLOUT_SIZES as readonly number[]).includes(n)) {
-                    const rollouts: number[] = [];
-                    for (let i = 0; i < ctx.runs; i++) {
-                        touch();
-                        start = process.hrtime.bigint();
-                        const up = await stack.up({ color: "never" });
-                        rollouts.push(seconds(start));
-                        const updated = up.summary.resourceChanges?.update ?? 0;
-                        if (updated < n) throw new Error(`goship-stack: the rollout of ${n} services updated ${updated} resources: ${JSON.stringify(up.summary.resourceChanges)}`);
-                    }
-                    ctx.log(`goship-stack ${n} services: rollout ${rollouts.map((s) => s.toFixed(1)).join(", ")} s`);
-                    measurements.push({ id: `up/rollout/${n}`, label: `pulumi up after a one-line change, ${n} service(s): build, push, every Deployment available`, unit: "s", runs: rollouts, chart: { kind: "line", chart: "rollout", series: "rollout", x: n } });
-                }
-            } finally {
-                await stack.destroy({ color: "never" });
-            }
-        }
+            for (const n of ctx.smoke ? [1] : STACK_SIZES) measurements.push(...(await measureStack(ctx, p, w, n, touch)));
         } finally {
             process.chdir(cwd);
         }
-        notes.push(`each service: the sample workload, ${PLATFORMS.join(" + ")}, 1 replica on the real node (requests 5m CPU, 16Mi), namespace goship-bench-<n>; the stacks are destroyed at the end`);
+        const notes = [`each service: the sample workload, ${PLATFORMS.join(" + ")}, 1 replica on the real node (requests 5m CPU, 16Mi), namespace goship-bench-<n>; the stacks are destroyed at the end`];
         return { measurements, notes };
     },
 };

@@ -55,15 +55,15 @@ export async function pruneBuildkit(p: Platform): Promise<void> {
     await run({ cmd: "buildctl", args: ["--addr", p.buildkit, "prune", "--all"] });
 }
 
-/**
- * A stack of the benchmark's own project "goship-bench" running PROGRAM in this process,
- * its state in the scratch directory (passphrase secrets, a fixed passphrase).
- */
 /** The benchmark project's directory: its stack files, and where the providers resolve relative paths. */
 export function benchWorkDir(ctx: SuiteContext): string {
     return path.join(ctx.tmp, "pulumi");
 }
 
+/**
+ * A stack of the benchmark's own project "goship-bench" running PROGRAM in this process,
+ * its state in the scratch directory (passphrase secrets, a fixed passphrase).
+ */
 export async function benchStack(ctx: SuiteContext, stackName: string, program: PulumiFn): Promise<Stack> {
     const workDir = benchWorkDir(ctx);
     const state = path.join(workDir, "state");
@@ -80,10 +80,15 @@ export async function benchStack(ctx: SuiteContext, stackName: string, program: 
     );
 }
 
+/** FN's wall-clock seconds, and what it returned. */
+export async function timed<T>(fn: () => Promise<T>): Promise<{ seconds: number; value: T }> {
+    const start = process.hrtime.bigint();
+    const value = await fn();
+    return { seconds: Number(process.hrtime.bigint() - start) / 1e9, value };
+}
+
 /** Seconds of `pulumi up` of STACK, and the resource changes it made. */
 export async function timedUp(stack: Stack): Promise<{ seconds: number; changes: Record<string, number>; outputs: Record<string, unknown> }> {
-    const start = process.hrtime.bigint();
-    const r = await stack.up({ color: "never" });
-    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    const { seconds, value: r } = await timed(() => stack.up({ color: "never" }));
     return { seconds, changes: r.summary.resourceChanges ?? {}, outputs: Object.fromEntries(Object.entries(r.outputs).map(([k, v]) => [k, v.value])) };
 }
