@@ -12,6 +12,9 @@ export const NETRC_SECRET = "goship-netrc";
 /** Where the build stage puts the assets for the final stage. */
 export const ASSETS_OUT = "/out/assets";
 
+/** The Go build cache inside the build stage: a BuildKit cache mount (goMounts). */
+const GO_BUILD_CACHE = "/root/.cache/go-build";
+
 /** What the build stage needs to know (the final stage's options are dockerfile.ts's). */
 export interface BuildStageOptions {
     os: NodeOs;
@@ -45,10 +48,24 @@ function envLine(env: [string, string][]): string {
  * The .netrc goes to /root/.netrc, where both the go command and git (direct fetches) read it.
  */
 function goMounts(o: BuildStageOptions): string {
-    const mounts = ["--mount=type=cache,target=/go/pkg/mod", "--mount=type=cache,target=/root/.cache/go-build"];
+    const mounts = ["--mount=type=cache,target=/go/pkg/mod", `--mount=type=cache,target=${GO_BUILD_CACHE}`];
     if (o.netrc) mounts.push(`--mount=type=secret,id=${NETRC_SECRET},target=/root/.netrc,required=true`);
     for (const id of o.buildSecrets) mounts.push(`--mount=type=secret,id=${id},env=${id},required=true`);
     return mounts.join(" ");
+}
+
+/**
+ * The builder image's precompiled standard library for the target, copied into the build
+ * cache mount the first time a build uses that mount (an empty BuildKit: a fresh CI runner),
+ * so the standard library is not compiled again. goship's builder image
+ * (tools/buildplatform/buildplatform.sh) sets GOSHIP_GOCACHE_SEED; on other images this is a
+ * no-op. Both platforms' builds share the mount: one copies at a time (flock), never over
+ * a file that exists (the other build's go command may have it mapped: SIGBUS), and a
+ * marker per Go version and target keeps it to once per mount.
+ */
+function seedGoCache(): string {
+    const copy = `s="$GOSHIP_GOCACHE_SEED/$1" m="${GO_BUILD_CACHE}/.goship-seeded-$GOLANG_VERSION-$1"; [ -e "$m" ] || [ ! -d "$s" ] || { cp -Rn "$s/." ${GO_BUILD_CACHE}/ && touch "$m"; }`;
+    return `test -z "\${GOSHIP_GOCACHE_SEED:-}" || flock ${GO_BUILD_CACHE}/.goship-seed.lock sh -c '${copy}' seed "$TARGETOS-$TARGETARCH"`;
 }
 
 /** The build stage: runs on the build platform, downloads modules, cross-compiles, gathers the assets. */
@@ -85,6 +102,7 @@ export function renderBuildStage(o: BuildStageOptions): string[] {
     if (o.buildArgs.length > 0) lines.push(`ARG ${o.buildArgs.join(" ")}`);
     lines.push(
         `RUN ${goMounts(o)} \\`,
+        `    ${seedGoCache()} && \\`,
         `    GOOS=$TARGETOS GOARCH=$TARGETARCH GOARM=\${TARGETVARIANT#v} \\`,
         `    go build -trimpath -tags ${tags} -ldflags="-s -w ${linkVariables(o.versionVariable, o.go).join(" ")}" -o /out/${o.exe} ${o.main}`,
     );

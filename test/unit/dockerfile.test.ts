@@ -69,6 +69,18 @@ test("builder stage runs on the build platform and cross-compiles without QEMU",
     assert.doesNotMatch(d, /qemu|binfmt/i);
 });
 
+test("the go build seeds an empty build cache from the builder image's precompiled standard library, once per target", () => {
+    const d = rendered["linux scratch (default)"];
+    const run = d.slice(d.indexOf("RUN", d.indexOf("ARG VERSION")), d.indexOf("-o /out/hello"));
+    // Only where the builder image says it has a seed, serialized between the two platforms'
+    // builds, never overwriting a file the other build's go command may have mapped.
+    assert.match(run, /test -z "\$\{GOSHIP_GOCACHE_SEED:-\}" \|\| flock \/root\/\.cache\/go-build\/\.goship-seed\.lock sh -c /);
+    assert.match(run, /s="\$GOSHIP_GOCACHE_SEED\/\$1"/);
+    assert.match(run, /\[ -e "\$m" \] \|\| \[ ! -d "\$s" \] \|\| \{ cp -Rn "\$s\/\." \/root\/\.cache\/go-build\/ && touch "\$m"; \}/);
+    assert.match(run, /m="\/root\/\.cache\/go-build\/\.goship-seeded-\$GOLANG_VERSION-\$1"/);
+    assert.match(run, /' seed "\$TARGETOS-\$TARGETARCH" && \\\n {4}GOOS=\$TARGETOS/);
+});
+
 test("go mod download has its own cached layer before the source is copied", () => {
     const d = rendered["linux scratch (default)"];
     const modCopy = d.indexOf("COPY go.mod go.sum* ./");

@@ -496,11 +496,17 @@ apt_mirror() {
     die "no apt source for '$DEBIAN_SUITE main' in /etc/apt; set GOSHIP_DEBIAN_MIRROR"
 }
 
+# Where the rootfs tarball of this suite/variant/include list lives in the cache.
+rootfs_tar_path() {
+    local key
+    key=$(printf '%s|%s|%s' "$DEBIAN_SUITE" "$DEBIAN_VARIANT" "$DEBIAN_INCLUDE" | sha256sum | cut -c1-12)
+    echo "$CACHE/base/rootfs-debian-$DEBIAN_SUITE-$DEBIAN_VARIANT-$key.tar"
+}
+
 # Minimal Debian rootfs as a tarball in the cache (made once per suite/variant/include list).
 make_rootfs() {
-    local key tar_path root t0 mirror
-    key=$(printf '%s|%s|%s' "$DEBIAN_SUITE" "$DEBIAN_VARIANT" "$DEBIAN_INCLUDE" | sha256sum | cut -c1-12)
-    tar_path="$CACHE/base/rootfs-debian-$DEBIAN_SUITE-$DEBIAN_VARIANT-$key.tar"
+    local tar_path root t0 mirror
+    tar_path=$(rootfs_tar_path)
     ROOTFS_TAR=$tar_path
     [ -s "$tar_path" ] && return 0
     mirror=$(apt_mirror)
@@ -532,6 +538,39 @@ make_rootfs() {
     log "rootfs tarball $tar_path ($(du -h "$tar_path" | cut -f1), $(since "$t0"))"
 }
 
+# base_dockerfile GOVERSION: the builder image's Dockerfile. The toolchain stage is the
+# image; the seed stage compiles the standard library for BASE_GOCACHE_SEED_PLATFORMS into a
+# Go build cache (one directory per platform) that goship's rendered build stage copies into
+# its cache mount when that is empty (components/build/build-stage.ts, GOSHIP_GOCACHE_SEED).
+base_dockerfile() {
+    local gofull=$1 p seed_runs=""
+    for p in $BASE_GOCACHE_SEED_PLATFORMS; do
+        seed_runs+="RUN GOOS=${p%/*} GOARCH=${p#*/} GOCACHE=/seed/${p/\//-} go build -trimpath -tags timetzdata std"$'\n'
+    done
+    cat <<EOF
+# Written by tools/buildplatform/buildplatform.sh: Go builder base image, nothing pulled.
+FROM scratch AS toolchain
+ADD $(basename "$(rootfs_tar_path)") /
+COPY machine-ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
+COPY --from=goroot / /usr/local/go/
+ENV GOLANG_VERSION=$gofull GOTOOLCHAIN=local GOPATH=/go \\
+    PATH=/go/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+WORKDIR /go
+
+# The standard library, compiled with goship's build flags for each seeded platform.
+FROM toolchain AS seed
+ENV CGO_ENABLED=0
+${seed_runs}
+FROM toolchain
+COPY --from=seed /seed/ /usr/local/goship/gocache/
+ENV GOSHIP_GOCACHE_SEED=/usr/local/goship/gocache
+LABEL org.opencontainers.image.title="goship Go builder" \\
+      org.opencontainers.image.version="$gofull" \\
+      org.opencontainers.image.description="Debian $DEBIAN_SUITE $DEBIAN_VARIANT + $DEBIAN_INCLUDE, Go $gofull from the build machine, its standard library precompiled for $BASE_GOCACHE_SEED_PLATFORMS"
+CMD ["bash"]
+EOF
+}
+
 build_base_image() {
     local gofull goroot minor_ref full_ref ca_tag ctx t0
     command -v go >/dev/null || die "go not found on PATH"
@@ -544,8 +583,12 @@ build_base_image() {
     [ -s "$MACHINE_CA_BUNDLE" ] || die "no trust store at $MACHINE_CA_BUNDLE (MACHINE_CA_BUNDLE in versions.env)"
     minor_ref=$(base_ref "$BASE_GO_MINOR")
     full_ref=$(base_ref "$gofull")
-    # The trust-store tag says which CA bundle the image holds: a new machine CA rebuilds.
-    ca_tag="$gofull-ca$(sha256sum < "$MACHINE_CA_BUNDLE" | cut -c1-8)"
+    ctx="$CACHE/base"
+    mkdir -p "$ctx"
+    base_dockerfile "$gofull" > "$ctx/Dockerfile"
+    # The recipe tag says which trust store, Dockerfile and layer compression the image was
+    # made from: a new machine CA or a changed recipe (e.g. the cache seed's platforms) rebuilds.
+    ca_tag="$gofull-ca$(sha256sum < "$MACHINE_CA_BUNDLE" | cut -c1-8)-r$({ cat "$ctx/Dockerfile"; echo "$BASE_COMPRESSION"; } | sha256sum | cut -c1-8)"
     # The full-version tag says which toolchain the minor tag holds: a new local Go rebuilds.
     if reg_has_tag "$BASE_IMAGE_REPO" "$ca_tag" && reg_has_tag "$BASE_IMAGE_REPO" "$gofull" && reg_has_tag "$BASE_IMAGE_REPO" "$BASE_GO_MINOR"; then
         log "base image: $minor_ref (Go $gofull, this machine's CA bundle) already in the registry"
@@ -553,27 +596,13 @@ build_base_image() {
     fi
     make_rootfs
     t0=$(now)
-    ctx="$CACHE/base"
     # This machine's trust store (on a Debian host, Debian's bundle plus the CAs added here,
     # e.g. a TLS-inspecting proxy's), so `go mod download` in builds reaches the module proxy
     # the way the machine itself does.
     cp "$MACHINE_CA_BUNDLE" "$ctx/machine-ca-certificates.crt"
-    cat > "$ctx/Dockerfile" <<EOF
-# Written by tools/buildplatform/buildplatform.sh: Go builder base image, nothing pulled.
-FROM scratch
-ADD $(basename "$ROOTFS_TAR") /
-COPY machine-ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
-COPY --from=goroot / /usr/local/go/
-ENV GOLANG_VERSION=$gofull GOTOOLCHAIN=local GOPATH=/go \\
-    PATH=/go/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
-WORKDIR /go
-LABEL org.opencontainers.image.title="goship Go builder" \\
-      org.opencontainers.image.version="$gofull" \\
-      org.opencontainers.image.description="Debian $DEBIAN_SUITE $DEBIAN_VARIANT + $DEBIAN_INCLUDE, Go $gofull from the build machine"
-CMD ["bash"]
-EOF
-    # SOURCE_DATE_EPOCH (the rootfs tarball's mtime) fixes the config's timestamps, so a rebuild
-    # from the same tarball and toolchain gives the same digest and keeps builders' caches valid.
+    # SOURCE_DATE_EPOCH (the rootfs tarball's mtime) fixes the config's timestamps. The seed's
+    # cache entries carry their write time, so a rebuild gets a new digest: it happens only
+    # when the recipe tag above is missing.
     log "base image: building $minor_ref and $full_ref (rootfs + $goroot)"
     "$BUILDCTL" --addr "$BK_ADDR" build --progress=plain \
         --frontend dockerfile.v0 \
@@ -581,7 +610,7 @@ EOF
         --opt context:goroot=local:goroot \
         --opt platform=linux/amd64 \
         --opt build-arg:SOURCE_DATE_EPOCH="$(stat -c %Y "$ROOTFS_TAR")" \
-        --output "type=image,\"name=$minor_ref,$full_ref,$(base_ref "$ca_tag")\",push=true" \
+        --output "type=image,\"name=$minor_ref,$full_ref,$(base_ref "$ca_tag")\",push=true,compression=$BASE_COMPRESSION,force-compression=true" \
         > "$CACHE/base/build.log" 2>&1 || { tail -30 "$CACHE/base/build.log" >&2; die "base image build failed (log: $CACHE/base/build.log)"; }
     reg_has_tag "$BASE_IMAGE_REPO" "$BASE_GO_MINOR" || die "base image not found in the registry after push"
     log "base image: pushed $minor_ref ($(since "$t0"))"
