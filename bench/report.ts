@@ -5,6 +5,7 @@
 import { formatMiB, formatRatio, formatSeconds, ratio, summarize } from "./stats";
 import type { Measurement, SuiteResult } from "./suite";
 import { barChart, Bar, lineChart, Series } from "./svg";
+import { evaluateTargets, renderTargets } from "./targets";
 
 export interface Machine {
     cpus: number;
@@ -97,6 +98,8 @@ export function renderReport(results: BenchResults): Rendered {
         `- **Ratios** are to a baseline measured in the same run of the benchmark.`,
         `- **Workloads**: ${results.workloads.map((w) => `\`${w.name}\` (${w.lines} lines of Go, ${w.packages} packages)`).join(", ")}`,
         "",
+        // The verdicts first: a reader wants to know which targets hold before the figures.
+        ...renderTargets(evaluateTargets(results)),
     ];
     for (const s of results.suites) {
         md.push(`## ${s.name}`, "", `${s.title}.`, "");
