@@ -6,7 +6,10 @@
  *    (every resource "same": no build, no push, no rollout);
  *  - the rollout: `pulumi up` after a one-line change to the service's main package, from
  *    start to every Deployment available (the provider waits for that), for 1 and 10
- *    services: every service rebuilds and rolls out.
+ *    services: every service rebuilds and rolls out;
+ *  - the same rollout alone, no build (`kubectl rollout restart` of every Deployment until
+ *    each is available): what a rollout costs whatever builds the image, the baseline the
+ *    rollout targets add to a build.
  * The stacks are the benchmark's own (state in its scratch directory, namespaces
  * goship-bench-<n>), destroyed at the end. The program runs through the Automation API,
  * as `pulumi preview`/`up` of the project runs it; goship's policy pack is not run.
@@ -16,6 +19,7 @@ import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
 import { PLATFORMS } from "./floor";
 import { benchStack, benchWorkDir, platform, Platform, platformMissing, timed, timedUp } from "./platform";
+import { run, runAll } from "./proc";
 import type { Measurement, Missing, Suite, SuiteContext, SuiteResult } from "./suite";
 import type { Workload } from "./workload";
 import program = require("../index");
@@ -55,9 +59,14 @@ function rolloutToucher(w: Workload): () => void {
     };
 }
 
+/** The platform's kubeconfig (tools/local/local.sh provision writes it). */
+function kubeconfigOf(ctx: SuiteContext): string {
+    return path.join(process.env.GOSHIP_STATE ?? path.join(ctx.repo, ".goship"), "kubeconfig");
+}
+
 async function stackOf(ctx: SuiteContext, p: Platform, w: Workload, n: number): Promise<Stack> {
     const stack = await benchStack(ctx, `stack-${n}`, program);
-    const kubeconfig = path.join(process.env.GOSHIP_STATE ?? path.join(ctx.repo, ".goship"), "kubeconfig");
+    const kubeconfig = kubeconfigOf(ctx);
     const settings = await stack.workspace.stackSettings(stack.name);
     settings.config = Object.fromEntries(Object.entries(stackConfig(p, kubeconfig, w, n)).map(([k, v]) => [k, v as never]));
     await stack.workspace.saveStackSettings(stack.name, settings);
@@ -68,6 +77,18 @@ async function stackOf(ctx: SuiteContext, p: Platform, w: Workload, n: number): 
 function assertNothingChanged(what: string, changes: Record<string, number | undefined>): void {
     const changed = Object.entries(changes).filter(([op, count]) => op !== "same" && (count ?? 0) > 0);
     if (changed.length > 0) throw new Error(`goship-stack: ${what} changed something: ${JSON.stringify(changes)}`);
+}
+
+/** Seconds from `kubectl rollout restart` of every Deployment in NAMESPACE to all of them available. */
+async function restartRollout(kubeconfig: string, namespace: string): Promise<number> {
+    const kubectl = (...args: string[]) => ({ cmd: "kubectl", args: ["--kubeconfig", kubeconfig, "--context", "goship", "-n", namespace, ...args] });
+    const names = (await run(kubectl("get", "deployments", "-o", "name"))).stdout.trim().split("\n").filter(Boolean);
+    if (names.length === 0) throw new Error(`goship-stack: no Deployment in ${namespace} to restart`);
+    const { seconds } = await timed(async () => {
+        await run(kubectl("rollout", "restart", ...names));
+        await runAll(names.map((n) => kubectl("rollout", "status", n, "--timeout=300s")));
+    });
+    return seconds;
 }
 
 /** Stack N's figures: its first up, the no-op preview and up, and (for ROLLOUT_SIZES) the one-line-change rollout; destroyed after. */
@@ -101,7 +122,11 @@ async function measureStack(ctx: SuiteContext, p: Platform, w: Workload, n: numb
                 if (updated < n) throw new Error(`goship-stack: the rollout of ${n} services updated ${updated} resources: ${JSON.stringify(up.changes)}`);
             }
             ctx.log(`goship-stack ${n} services: rollout ${rollouts.map((s) => s.toFixed(1)).join(", ")} s`);
-            ms.push({ id: `up/rollout/${n}`, label: `pulumi up after a one-line change, ${n} service(s): build, push, every Deployment available`, unit: "s", runs: rollouts, chart: { kind: "line", chart: "rollout", series: "rollout", x: n } });
+            ms.push({ id: `up/rollout/${n}`, label: `pulumi up after a one-line change, ${n} service(s): build, push, every Deployment available`, unit: "s", runs: rollouts, chart: { kind: "line", chart: "rollout", series: "pulumi up: build, push, rollout", x: n } });
+            const restarts: number[] = [];
+            for (let i = 0; i < ctx.runs; i++) restarts.push(await restartRollout(kubeconfigOf(ctx), `goship-bench-${n}`));
+            ctx.log(`goship-stack ${n} services: the rollout alone (kubectl rollout restart) ${restarts.map((s) => s.toFixed(1)).join(", ")} s`);
+            ms.push({ id: `rollout/restart/${n}`, label: `the same rollout alone, ${n} service(s): kubectl rollout restart until every Deployment is available, no build`, unit: "s", runs: restarts, chart: { kind: "line", chart: "rollout", series: "the rollout alone (kubectl rollout restart)", x: n } });
         }
         return ms;
     } finally {

@@ -33,11 +33,16 @@ export function run(c: Command): Promise<Ran> {
     });
 }
 
+/** Runs COMMANDS at once: the wall-clock time until the last one ends, and what each printed. */
+export async function runAll(commands: Command[]): Promise<{ seconds: number; results: Ran[] }> {
+    const start = process.hrtime.bigint();
+    const results = await Promise.all(commands.map(run));
+    return { seconds: Number(process.hrtime.bigint() - start) / 1e9, results };
+}
+
 /** Runs COMMANDS at once and returns the wall-clock time until the last one ends. */
 export async function runParallel(commands: Command[]): Promise<number> {
-    const start = process.hrtime.bigint();
-    await Promise.all(commands.map(run));
-    return Number(process.hrtime.bigint() - start) / 1e9;
+    return (await runAll(commands)).seconds;
 }
 
 /** The first line a command prints, or undefined when it cannot run. */
