@@ -27,9 +27,9 @@ import type { Workload } from "./workload";
 
 const REVISION = "bench";
 
-/** Where a build pushes: a repository of its own under bench/ in the platform's registry. */
-function repositoryPath(w: Workload, kind: string, run: number): string {
-    return `bench/goship-${w.name}-${kind}-${run}`;
+/** Where a build pushes: a repository of its own, of this invocation, in the platform's registry. */
+function repositoryPath(ctx: SuiteContext, w: Workload, kind: string, run: number): string {
+    return `bench/${ctx.runId}/goship-${w.name}-${kind}-${run}`;
 }
 
 function generatedDir(ctx: SuiteContext, w: Workload): string {
@@ -126,27 +126,27 @@ async function measure(ctx: SuiteContext, p: Platform, w: Workload): Promise<Mea
     let last = { repository: "", digest: "" };
     for (let i = 0; i < ctx.runs; i++) {
         await pruneBuildkit(p);
-        const empty = await goshipStack(ctx, p, w, repositoryPath(w, "empty", i));
+        const empty = await goshipStack(ctx, p, w, repositoryPath(ctx, w, "empty", i));
         series.upEmpty.push(empty.cold);
         series.upWarm.push((await changedUp(empty.stack, w)).seconds);
         await pruneBuildkit(p);
         const fromRegistry = await changedUp(empty.stack, w);
         series.upWarmEmpty.push(fromRegistry.seconds);
-        last = { repository: repositoryPath(w, "empty", i), digest: fromRegistry.digest };
+        last = { repository: repositoryPath(ctx, w, "empty", i), digest: fromRegistry.digest };
         await pruneBuildkit(p);
         await unpackBuilder(ctx, p);
-        series.upCold.push((await goshipStack(ctx, p, w, repositoryPath(w, "unpacked", i))).cold);
+        series.upCold.push((await goshipStack(ctx, p, w, repositoryPath(ctx, w, "unpacked", i))).cold);
         // The bare builds read the Dockerfile the ups above rendered (identical for every run).
         await pruneBuildkit(p);
-        series.bkEmpty.push(await buildctlBoth(ctx, p, w, repositoryPath(w, "buildctl-empty", i)));
+        series.bkEmpty.push(await buildctlBoth(ctx, p, w, repositoryPath(ctx, w, "buildctl-empty", i)));
         w.touch();
-        series.bkWarm.push(await buildctlBoth(ctx, p, w, repositoryPath(w, "buildctl-empty", i)));
+        series.bkWarm.push(await buildctlBoth(ctx, p, w, repositoryPath(ctx, w, "buildctl-empty", i)));
         await pruneBuildkit(p);
         w.touch();
-        series.bkWarmEmpty.push(await buildctlFromRegistryCache(ctx, p, w, repositoryPath(w, "buildctl-empty", i)));
+        series.bkWarmEmpty.push(await buildctlFromRegistryCache(ctx, p, w, repositoryPath(ctx, w, "buildctl-empty", i)));
         await pruneBuildkit(p);
         await unpackBuilder(ctx, p);
-        series.bkCold.push(await buildctlBoth(ctx, p, w, repositoryPath(w, "buildctl-unpacked", i)));
+        series.bkCold.push(await buildctlBoth(ctx, p, w, repositoryPath(ctx, w, "buildctl-unpacked", i)));
         const f = (xs: number[]) => xs[i].toFixed(1);
         ctx.log(`goship-build ${w.name} run ${i + 1}/${ctx.runs}: up empty ${f(series.upEmpty)} s, unpacked ${f(series.upCold)} s, warm ${f(series.upWarm)} s, warm on empty BuildKit ${f(series.upWarmEmpty)} s; buildctl empty ${f(series.bkEmpty)} s, unpacked ${f(series.bkCold)} s, warm ${f(series.bkWarm)} s, warm on empty BuildKit ${f(series.bkWarmEmpty)} s`);
     }

@@ -28,7 +28,7 @@ export const STACK_SIZES = [1, 10, 50] as const;
 export const ROLLOUT_SIZES = [1, 10] as const;
 
 /** The stack config of N copies of the sample service (what a user writes in Pulumi.<stack>.yaml). */
-export function stackConfig(p: Platform, kubeconfig: string, w: Workload, n: number): Record<string, unknown> {
+export function stackConfig(p: Platform, kubeconfig: string, w: Workload, n: number, runId: string): Record<string, unknown> {
     const services = Array.from({ length: n }, (_, i) => ({
         name: `svc-${String(i + 1).padStart(2, "0")}`,
         path: w.dir,
@@ -43,7 +43,7 @@ export function stackConfig(p: Platform, kubeconfig: string, w: Workload, n: num
     return {
         "goship:services": services,
         "goship:overrides": {},
-        "goship:registry": { type: "generic", server: p.registry, repositoryPrefix: `bench-stack-${n}` },
+        "goship:registry": { type: "generic", server: p.registry, repositoryPrefix: `bench-${runId}-stack-${n}` },
         "goship:kubernetes": { kubeconfig, context: "goship", namespace: `goship-bench-${n}` },
         "goship:build": { builder: p.builder, revision: "bench" },
     };
@@ -68,7 +68,7 @@ async function stackOf(ctx: SuiteContext, p: Platform, w: Workload, n: number): 
     const stack = await benchStack(ctx, `stack-${n}`, program);
     const kubeconfig = kubeconfigOf(ctx);
     const settings = await stack.workspace.stackSettings(stack.name);
-    settings.config = Object.fromEntries(Object.entries(stackConfig(p, kubeconfig, w, n)).map(([k, v]) => [k, v as never]));
+    settings.config = Object.fromEntries(Object.entries(stackConfig(p, kubeconfig, w, n, ctx.runId)).map(([k, v]) => [k, v as never]));
     await stack.workspace.saveStackSettings(stack.name, settings);
     return stack;
 }

@@ -57,7 +57,7 @@ async function koBuild(ctx: SuiteContext, ko: string, w: Workload, repo: string,
 
 async function measure(ctx: SuiteContext, ko: string, w: Workload): Promise<Measurement[]> {
     if (ctx.registry.kind === "none") return [];
-    const repo = `bench/ko-${w.name}`;
+    const repo = `bench/${ctx.runId}/ko-${w.name}`;
     const cold: number[] = [];
     const warm: number[] = [];
     let last = "";

@@ -94,7 +94,8 @@ async function main(): Promise<void> {
         const goVersion = (await run({ cmd: "go", args: ["env", "GOVERSION"] })).stdout.trim().replace(/^go/, "").split(".").slice(0, 2).join(".");
         const workloads: Workload[] = [sampleWorkload(repo, tmp), generatedWorkload(tmp, opts.smoke ? SMOKE_SHAPE : FULL_SHAPE, goVersion)];
         for (const w of workloads) log(`workload ${w.name}: ${w.lines} lines of Go in ${w.packages} packages (${w.dir})`);
-        const ctx: SuiteContext = { runs: opts.runs, smoke: opts.smoke, workloads, registry: opts.registry, tmp, repo, log };
+        const runId = `r${Date.now().toString(36)}`;
+        const ctx: SuiteContext = { runs: opts.runs, smoke: opts.smoke, workloads, registry: opts.registry, runId, tmp, repo, log };
 
         const toRun: Suite[] = [];
         const skipped: BenchResults["skipped"] = SUITES.filter((s) => !chosen(opts, s)).map((s) => ({ name: s.name, reason: opts.only ? "not in --only" : "--skip" }));

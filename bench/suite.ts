@@ -52,6 +52,11 @@ export interface SuiteContext {
     workloads: Workload[];
     /** Registry to push to (host:port), and how to trust it. */
     registry: RegistryTarget;
+    /**
+     * This invocation's token (lowercase, unique per run of the benchmark): in every registry
+     * repository a suite pushes to, so no cache or blob of an earlier invocation is found.
+     */
+    runId: string;
     /** A scratch directory of the whole benchmark, removed at the end. */
     tmp: string;
     repo: string;

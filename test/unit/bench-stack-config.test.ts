@@ -10,7 +10,7 @@ const sample: Workload = { name: "sample", dir: "/tmp/bench/sample", main: "./cm
 
 /** The generated config as the program reads it: the keys without their "goship:" namespace. */
 function parsed(n: number) {
-    const raw = Object.fromEntries(Object.entries(stackConfig(platform, "/state/kubeconfig", sample, n)).map(([k, v]) => [k.replace(/^goship:/, ""), v]));
+    const raw = Object.fromEntries(Object.entries(stackConfig(platform, "/state/kubeconfig", sample, n, "rtest")).map(([k, v]) => [k.replace(/^goship:/, ""), v]));
     return parseStackConfig(raw);
 }
 
