@@ -147,17 +147,27 @@ export const goshipStackSuite: Suite = {
         const touch = rolloutToucher(w);
         touch();
         const measurements: Measurement[] = [];
+        const failures: string[] = [];
         // The program makes paths relative to the working directory and the providers resolve
         // them against the project's: run it from the benchmark project's, as the CLI would.
         const cwd = process.cwd();
         fs.mkdirSync(benchWorkDir(ctx), { recursive: true });
         process.chdir(benchWorkDir(ctx));
         try {
-            for (const n of ctx.smoke ? [1] : STACK_SIZES) measurements.push(...(await measureStack(ctx, p, w, n, touch)));
+            // One size failing (e.g. the registry refusing a push) keeps the other sizes' figures.
+            for (const n of ctx.smoke ? [1] : STACK_SIZES) {
+                try {
+                    measurements.push(...(await measureStack(ctx, p, w, n, touch)));
+                } catch (e) {
+                    if (ctx.smoke) throw e;
+                    failures.push(`${n} services: ${(e as Error).message.split("\n").find((l) => /error: /.test(l))?.trim() ?? (e as Error).message.split("\n")[0]}`);
+                    ctx.log(`goship-stack ${n} services: FAILED: ${(e as Error).message}`);
+                }
+            }
         } finally {
             process.chdir(cwd);
         }
         const notes = [`each service: the sample workload, ${PLATFORMS.join(" + ")}, 1 replica on the real node (requests 5m CPU, 16Mi), namespace goship-bench-<n>; the stacks are destroyed at the end`];
-        return { measurements, notes };
+        return { measurements, notes, failed: failures };
     },
 };

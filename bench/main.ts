@@ -122,16 +122,28 @@ async function main(): Promise<void> {
             suites: [],
             skipped,
         };
+        // A failing suite costs its own figures, not the others': it is listed under "Not run"
+        // with its error, the report is written after every suite, and the exit code says so.
+        const failed: string[] = [];
         for (const s of toRun) {
             log(`suite ${s.name}: ${s.title}`);
             const start = Date.now();
-            const result = await s.run(ctx);
-            Object.assign(results.versions, result.versions ?? {});
-            results.suites.push({ name: s.name, title: s.title, result });
-            log(`suite ${s.name}: done in ${((Date.now() - start) / 1000).toFixed(1)} s`);
+            try {
+                const result = await s.run(ctx);
+                Object.assign(results.versions, result.versions ?? {});
+                results.suites.push({ name: s.name, title: s.title, result });
+                if ((result.failed ?? []).length > 0) failed.push(`${s.name} (in part)`);
+                log(`suite ${s.name}: done in ${((Date.now() - start) / 1000).toFixed(1)} s`);
+            } catch (e) {
+                const first = (e as Error).message.split("\n")[0];
+                failed.push(s.name);
+                results.skipped.push({ name: s.name, reason: `FAILED after ${((Date.now() - start) / 1000).toFixed(0)} s: ${first}` });
+                log(`suite ${s.name}: FAILED: ${(e as Error).message}`);
+            }
+            write(path.resolve(repo, opts.out), results);
         }
-        write(path.resolve(repo, opts.out), results);
         log(`wrote ${path.join(opts.out, "benchmarks.md")}, its charts and results.json`);
+        if (failed.length > 0) throw new Error(`suite(s) failed: ${failed.join(", ")} (the report lists them under "Not run")`);
     } finally {
         fs.rmSync(tmp, { recursive: true, force: true });
     }

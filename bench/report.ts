@@ -107,8 +107,9 @@ export function renderReport(results: BenchResults): Rendered {
         for (const x of s.result.measurements) md.push(`| ${x.label} | ${x.workload ?? "–"} | ${value(x)} | ${ratioCell(x, all)} |`);
         md.push("");
         for (const n of s.result.notes) md.push(`- ${n}`);
+        for (const f of s.result.failed ?? []) md.push(`- **FAILED**: ${f}`);
         const own = [...new Set(s.result.measurements.flatMap((x) => (x.chart ? [x.chart.chart] : [])))];
-        if (s.result.notes.length > 0) md.push("");
+        if (s.result.notes.length + (s.result.failed ?? []).length > 0) md.push("");
         for (const c of own) md.push(`![${c}](benchmarks/${c}.svg)`, "");
     }
     if (results.skipped.length > 0) {

@@ -40,6 +40,8 @@ export interface SuiteResult {
     measurements: Measurement[];
     /** Facts worth a line in the report: versions, what was found, what could not be done. */
     notes: string[];
+    /** Parts of the suite that failed, each with its error: the report shows them, the run exits 1. */
+    failed?: string[];
     /** Versions of the tools the suite measured, by name. */
     versions?: Record<string, string>;
 }

@@ -147,3 +147,12 @@ test("the Targets section renders one table row per check, and renderReport puts
     assert.ok(targets > markdown.indexOf("- **Workloads**"));
     assert.ok(targets < markdown.indexOf("## goship-build") && targets < markdown.indexOf("## ko"));
 });
+
+test("a suite's failed parts are in the report, beside the figures it did measure", () => {
+    const r = results({ "goship-stack:preview/noop/10": [1.6] });
+    r.suites[0].result.failed = ["50 services: error: failed to push"];
+    const { markdown } = renderReport(r);
+    assert.match(markdown, /^- \*\*FAILED\*\*: 50 services: error: failed to push$/m);
+    assert.match(markdown, /pulumi preview, nothing changed|preview\/noop\/10|1\.60 s/);
+    assert.doesNotMatch(renderReport(results({ "goship-stack:preview/noop/10": [1.6] })).markdown, /FAILED/);
+});
