@@ -94,8 +94,13 @@ function buildctl(ctx: SuiteContext, p: Platform, w: Workload, repository: strin
     };
 }
 
+/** Both platforms' buildctl at once: the wall-clock seconds, and each one's output (PLATFORMS' order). */
+function buildctlAll(ctx: SuiteContext, p: Platform, w: Workload, repository: string): ReturnType<typeof runAll> {
+    return runAll(PLATFORMS.map((platformName) => buildctl(ctx, p, w, repository, platformName)));
+}
+
 async function buildctlBoth(ctx: SuiteContext, p: Platform, w: Workload, repository: string): Promise<number> {
-    return (await runAll(PLATFORMS.map((platformName) => buildctl(ctx, p, w, repository, platformName)))).seconds;
+    return (await buildctlAll(ctx, p, w, repository)).seconds;
 }
 
 /**
@@ -103,7 +108,7 @@ async function buildctlBoth(ctx: SuiteContext, p: Platform, w: Workload, reposit
  * there. Fails unless each platform's go mod download came from that cache (did not run).
  */
 async function buildctlFromRegistryCache(ctx: SuiteContext, p: Platform, w: Workload, repository: string): Promise<number> {
-    const { seconds, results } = await runAll(PLATFORMS.map((platformName) => buildctl(ctx, p, w, repository, platformName)));
+    const { seconds, results } = await buildctlAll(ctx, p, w, repository);
     results.forEach((r, i) => {
         const sources = stepSources(r.stderr, GO_MOD_DOWNLOAD_STEP);
         if (sources.length === 0 || sources.includes("ran")) {
