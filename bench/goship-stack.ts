@@ -20,6 +20,7 @@ import { Stack } from "@pulumi/pulumi/automation";
 import { PLATFORMS } from "./floor";
 import { benchStack, benchWorkDir, platform, Platform, platformMissing, timed, timedUp } from "./platform";
 import { run, runAll } from "./proc";
+import { isRegistryPushRace } from "./registry-race";
 import type { Measurement, Missing, Suite, SuiteContext, SuiteResult } from "./suite";
 import type { Workload } from "./workload";
 import program = require("../index");
@@ -91,14 +92,31 @@ async function restartRollout(kubeconfig: string, namespace: string): Promise<nu
     return seconds;
 }
 
+/**
+ * The stack's first up (set-up, reported but not a target): retried once when the
+ * registry's push race (registry-race.ts) fails it; the figure is then both attempts.
+ */
+async function firstUp(ctx: SuiteContext, stack: Stack, n: number): Promise<{ seconds: number; changes: Record<string, number>; retried: boolean }> {
+    const started = Date.now();
+    try {
+        return { ...(await timedUp(stack)), retried: false };
+    } catch (e) {
+        if (!isRegistryPushRace((e as Error).message)) throw e;
+        ctx.log(`goship-stack ${n} services: the first up hit the registry's push race (${(e as Error).message.split("\n").find((l) => isRegistryPushRace(l))?.trim()}); running it again`);
+        const again = await timedUp(stack);
+        return { seconds: (Date.now() - started) / 1000, changes: again.changes, retried: true };
+    }
+}
+
 /** Stack N's figures: its first up, the no-op preview and up, and (for ROLLOUT_SIZES) the one-line-change rollout; destroyed after. */
 async function measureStack(ctx: SuiteContext, p: Platform, w: Workload, n: number, touch: () => void): Promise<Measurement[]> {
     const stack = await stackOf(ctx, p, w, n);
     try {
-        const first = await timedUp(stack);
+        const first = await firstUp(ctx, stack, n);
         const resources = Object.values(first.changes).reduce((a, b) => a + b, 0);
-        ctx.log(`goship-stack ${n} services: first up ${first.seconds.toFixed(1)} s (${resources} resources)`);
-        const ms: Measurement[] = [{ id: `up/first/${n}`, label: `first pulumi up, ${n} service(s) (${resources} resources), builds and rollout`, unit: "s", runs: [first.seconds] }];
+        const retried = first.retried ? ", retried once after the registry's push race (both attempts)" : "";
+        ctx.log(`goship-stack ${n} services: first up ${first.seconds.toFixed(1)} s (${resources} resources${retried})`);
+        const ms: Measurement[] = [{ id: `up/first/${n}`, label: `first pulumi up, ${n} service(s) (${resources} resources), builds and rollout${retried}`, unit: "s", runs: [first.seconds] }];
         const previews: number[] = [];
         const ups: number[] = [];
         for (let i = 0; i < ctx.runs; i++) {
