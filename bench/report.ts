@@ -3,7 +3,7 @@
  * results (main.ts writes the files), so the same JSON always renders the same report.
  */
 import { formatMiB, formatRatio, formatSeconds, ratio, summarize } from "./stats";
-import type { Measurement, SuiteResult } from "./suite";
+import { measurementsByKey, Measurement, SuiteResult } from "./suite";
 import { barChart, Bar, lineChart, Series } from "./svg";
 import { evaluateTargets, renderTargets } from "./targets";
 
@@ -34,12 +34,6 @@ export interface Rendered {
     markdown: string;
     /** SVG text by file name (docs/benchmarks/<name>). */
     charts: Map<string, string>;
-}
-
-function byKey(results: BenchResults): Map<string, Measurement> {
-    const m = new Map<string, Measurement>();
-    for (const s of results.suites) for (const x of s.result.measurements) m.set(`${s.name}:${x.id}`, x);
-    return m;
 }
 
 function value(x: Measurement): string {
@@ -83,7 +77,7 @@ export function charts(results: BenchResults): Map<string, string> {
 }
 
 export function renderReport(results: BenchResults): Rendered {
-    const all = byKey(results);
+    const all = measurementsByKey(results.suites);
     const rendered = charts(results);
     const md: string[] = [
         "# Benchmarks",

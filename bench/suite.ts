@@ -46,6 +46,13 @@ export interface SuiteResult {
     versions?: Record<string, string>;
 }
 
+/** Every measurement of a run by its `suite:id` key, the key baselines and targets name. */
+export function measurementsByKey(suites: { name: string; result: SuiteResult }[]): Map<string, Measurement> {
+    const m = new Map<string, Measurement>();
+    for (const s of suites) for (const x of s.result.measurements) m.set(`${s.name}:${x.id}`, x);
+    return m;
+}
+
 /** What every suite gets from main.ts. */
 export interface SuiteContext {
     /** Runs per figure (1 in --smoke). */

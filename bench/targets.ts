@@ -6,7 +6,7 @@
  */
 import type { BenchResults } from "./report";
 import { formatRatio, summarize } from "./stats";
-import type { Measurement } from "./suite";
+import { measurementsByKey, Measurement } from "./suite";
 
 export type Comparison = "<=" | ">=";
 export type TargetStatus = "met" | "gap" | "not measured";
@@ -184,8 +184,7 @@ function evaluate(all: Map<string, Measurement>, check: Check): TargetRow {
  * size it applies to, in the issue's order.
  */
 export function evaluateTargets(results: BenchResults): TargetRow[] {
-    const all = new Map<string, Measurement>();
-    for (const s of results.suites) for (const x of s.result.measurements) all.set(`${s.name}:${x.id}`, x);
+    const all = measurementsByKey(results.suites);
     const ran = WORKLOADS.filter((w) => results.workloads.some((x) => x.name === w));
     return checks(ran).map((c) => evaluate(all, c));
 }
