@@ -29,7 +29,7 @@ export const STACK_SIZES = [1, 10, 50] as const;
 export const ROLLOUT_SIZES = [1, 10] as const;
 
 /** The stack config of N copies of the sample service (what a user writes in Pulumi.<stack>.yaml). */
-export function stackConfig(p: Platform, kubeconfig: string, w: Workload, n: number, runId: string): Record<string, unknown> {
+export function stackConfig(p: Platform, w: Workload, n: number, runId: string): Record<string, unknown> {
     const services = Array.from({ length: n }, (_, i) => ({
         name: `svc-${String(i + 1).padStart(2, "0")}`,
         path: w.dir,
@@ -45,7 +45,7 @@ export function stackConfig(p: Platform, kubeconfig: string, w: Workload, n: num
         "goship:services": services,
         "goship:overrides": {},
         "goship:registry": { type: "generic", server: p.registry, repositoryPrefix: `bench-${runId}-stack-${n}` },
-        "goship:kubernetes": { kubeconfig, context: "goship", namespace: `goship-bench-${n}` },
+        "goship:kubernetes": { kubeconfig: p.kubeconfig, context: "goship", namespace: `goship-bench-${n}` },
         "goship:build": { builder: p.builder, revision: "bench" },
     };
 }
@@ -60,16 +60,10 @@ function rolloutToucher(w: Workload): () => void {
     };
 }
 
-/** The platform's kubeconfig (tools/local/local.sh provision writes it). */
-function kubeconfigOf(ctx: SuiteContext): string {
-    return path.join(process.env.GOSHIP_STATE ?? path.join(ctx.repo, ".goship"), "kubeconfig");
-}
-
 async function stackOf(ctx: SuiteContext, p: Platform, w: Workload, n: number): Promise<Stack> {
     const stack = await benchStack(ctx, `stack-${n}`, program);
-    const kubeconfig = kubeconfigOf(ctx);
     const settings = await stack.workspace.stackSettings(stack.name);
-    settings.config = Object.fromEntries(Object.entries(stackConfig(p, kubeconfig, w, n, ctx.runId)).map(([k, v]) => [k, v as never]));
+    settings.config = Object.fromEntries(Object.entries(stackConfig(p, w, n, ctx.runId)).map(([k, v]) => [k, v as never]));
     await stack.workspace.saveStackSettings(stack.name, settings);
     return stack;
 }
@@ -142,7 +136,7 @@ async function measureStack(ctx: SuiteContext, p: Platform, w: Workload, n: numb
             ctx.log(`goship-stack ${n} services: rollout ${rollouts.map((s) => s.toFixed(1)).join(", ")} s`);
             ms.push({ id: `up/rollout/${n}`, label: `pulumi up after a one-line change, ${n} service(s): build, push, every Deployment available`, unit: "s", runs: rollouts, chart: { kind: "line", chart: "rollout", series: "pulumi up: build, push, rollout", x: n } });
             const restarts: number[] = [];
-            for (let i = 0; i < ctx.runs; i++) restarts.push(await restartRollout(kubeconfigOf(ctx), `goship-bench-${n}`));
+            for (let i = 0; i < ctx.runs; i++) restarts.push(await restartRollout(p.kubeconfig, `goship-bench-${n}`));
             ctx.log(`goship-stack ${n} services: the rollout alone (kubectl rollout restart) ${restarts.map((s) => s.toFixed(1)).join(", ")} s`);
             ms.push({ id: `rollout/restart/${n}`, label: `the same rollout alone, ${n} service(s): kubectl rollout restart until every Deployment is available, no build`, unit: "s", runs: restarts, chart: { kind: "line", chart: "rollout", series: "the rollout alone (kubectl rollout restart)", x: n } });
         }

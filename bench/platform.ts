@@ -21,6 +21,8 @@ export interface Platform {
     /** The registry, host:port (GOSHIP_REGISTRY), and its CA (GOSHIP_REGISTRY_CA). */
     registry: string;
     registryCa: string;
+    /** The cluster's kubeconfig (KUBECONFIG), context "goship". */
+    kubeconfig: string;
 }
 
 const VARIABLES: Record<keyof Platform, string> = {
@@ -29,6 +31,7 @@ const VARIABLES: Record<keyof Platform, string> = {
     builderImage: "GOSHIP_BUILDER_IMAGE",
     registry: "GOSHIP_REGISTRY",
     registryCa: "GOSHIP_REGISTRY_CA",
+    kubeconfig: "KUBECONFIG",
 };
 
 const START = "tools/local/local.sh provision && . .goship/local.env, then npm run bench -- --registry $GOSHIP_REGISTRY --registry-ca $GOSHIP_REGISTRY_CA";

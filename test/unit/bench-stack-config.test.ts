@@ -5,12 +5,12 @@ import type { Platform } from "../../bench/platform";
 import { parseStackConfig } from "../../stack/config";
 import type { Workload } from "../../bench/workload";
 
-const platform: Platform = { buildkit: "tcp://127.0.0.1:1234", builder: "goship", builderImage: "127.0.0.1:5000/goship-base/golang:1.26", registry: "127.0.0.1:5000", registryCa: "/ca.pem" };
+const platform: Platform = { buildkit: "tcp://127.0.0.1:1234", builder: "goship", builderImage: "127.0.0.1:5000/goship-base/golang:1.26", registry: "127.0.0.1:5000", registryCa: "/ca.pem", kubeconfig: "/state/kubeconfig" };
 const sample: Workload = { name: "sample", dir: "/tmp/bench/sample", main: "./cmd/hello", packages: 3, lines: 300, touch: () => undefined };
 
 /** The generated config as the program reads it: the keys without their "goship:" namespace. */
 function parsed(n: number) {
-    const raw = Object.fromEntries(Object.entries(stackConfig(platform, "/state/kubeconfig", sample, n, "rtest")).map(([k, v]) => [k.replace(/^goship:/, ""), v]));
+    const raw = Object.fromEntries(Object.entries(stackConfig(platform, sample, n, "rtest")).map(([k, v]) => [k.replace(/^goship:/, ""), v]));
     return parseStackConfig(raw);
 }
 
