@@ -91,15 +91,16 @@ async function restartRollout(kubeconfig: string, namespace: string): Promise<nu
  * registry's push race (registry-race.ts) fails it; the figure is then both attempts.
  */
 async function firstUp(ctx: SuiteContext, stack: Stack, n: number): Promise<{ seconds: number; changes: Record<string, number>; retried: boolean }> {
-    const started = Date.now();
-    try {
-        return { ...(await timedUp(stack)), retried: false };
-    } catch (e) {
-        if (!isRegistryPushRace((e as Error).message)) throw e;
-        ctx.log(`goship-stack ${n} services: the first up hit the registry's push race (${(e as Error).message.split("\n").find((l) => isRegistryPushRace(l))?.trim()}); running it again`);
-        const again = await timedUp(stack);
-        return { seconds: (Date.now() - started) / 1000, changes: again.changes, retried: true };
-    }
+    const { seconds, value } = await timed(async () => {
+        try {
+            return { changes: (await timedUp(stack)).changes, retried: false };
+        } catch (e) {
+            if (!isRegistryPushRace((e as Error).message)) throw e;
+            ctx.log(`goship-stack ${n} services: the first up hit the registry's push race (${(e as Error).message.split("\n").find((l) => isRegistryPushRace(l))?.trim()}); running it again`);
+            return { changes: (await timedUp(stack)).changes, retried: true };
+        }
+    });
+    return { seconds, ...value };
 }
 
 /** Stack N's figures: its first up, the no-op preview and up, and (for ROLLOUT_SIZES) the one-line-change rollout; destroyed after. */
