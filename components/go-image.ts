@@ -11,6 +11,7 @@ import { writeGeneratedFiles } from "./build/generated-files";
 import { digestOf } from "./build/image-reference";
 import { planContext } from "./build/context-policy";
 import { crlfWarning } from "./build/line-endings";
+import { REGISTRY_EXPORT } from "./build/reproducible";
 import { NodeOs, Platform, platformOs, platformSlug } from "./build/platforms";
 import { RegistryCredentials } from "./publish/registry";
 import { cacheTag, platformTag, recipeHash, releaseTag, stackTag } from "./publish/tags";
@@ -159,7 +160,7 @@ export class GoImage extends pulumi.ComponentResource {
         this.dockerfiles = Object.fromEntries(platforms.map((platform) => [platform, generated[`${platformOs(platform)}.Dockerfile`]]));
         // Everything besides the source that decides the bytes (no credentials: a new ECR
         // token must not look like a new recipe; no secrets).
-        const inputs: Record<string, string> = { contextPolicy: contextIgnore, module: s.module };
+        const inputs: Record<string, string> = { contextPolicy: contextIgnore, module: s.module, exporter: REGISTRY_EXPORT };
         if (caPem && s.caCertificates?.runtime) inputs.runtimeCaCertificates = caPem;
         this.recipe = recipeHash({ platforms, dockerfiles: this.dockerfiles, buildArgs, context: s.context, inputs });
         this.releaseTag = releaseTag(s.revision, this.recipe);
@@ -184,7 +185,12 @@ export class GoImage extends pulumi.ComponentResource {
                     // Per-platform images are tagged too, so registries that expire untagged
                     // manifests (ECR lifecycle rules) never drop a child of a live index.
                     tags: [pulumi.interpolate`${repository}:${this.platformTags[platform]}`],
-                    push,
+                    // Pushed through an explicit exporter rather than `push: true`, to clamp
+                    // every file time in the layers to SOURCE_DATE_EPOCH: the binary and the
+                    // directories COPY creates otherwise carry the build's clock, and two
+                    // builds of one commit would differ (components/build/reproducible.ts).
+                    exports: push ? [{ raw: REGISTRY_EXPORT }] : undefined,
+                    push: false,
                     registries,
                     cacheFrom: cache ? [{ registry: { ref: cacheRef } }] : undefined,
                     cacheTo: cache ? [{ registry: { ref: cacheRef, mode: "max", imageManifest: true, ociMediaTypes: true } }] : undefined,

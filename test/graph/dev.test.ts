@@ -39,7 +39,8 @@ test("one Image per platform, each cross-compiled from a generated Dockerfile on
     for (const image of images) {
         const slug = image.name.replace("hello-", "");
         assert.deepEqual(image.inputs.platforms, [slug.replace("-", "/")]);
-        assert.equal(image.inputs.push, true);
+        assert.equal(image.inputs.push, false, "pushed by the exporter below, not the push shorthand");
+        assert.deepEqual(image.inputs.exports, [{ raw: "type=registry,rewrite-timestamp=true" }], "layer times clamped to SOURCE_DATE_EPOCH");
         assert.equal(image.inputs.context.location, "app", "context must be relative so every clone has the same inputs");
         assert.deepEqual(image.inputs.builder, { name: "goship" });
         const dockerfile: string = dockerfileOf(image.inputs);
