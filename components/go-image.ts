@@ -14,6 +14,9 @@ import { crlfWarning } from "./build/line-endings";
 import { REGISTRY_EXPORT } from "./build/reproducible";
 import { NodeOs, Platform, platformOs, platformSlug } from "./build/platforms";
 import { RegistryCredentials } from "./publish/registry";
+import { RegistryLogin } from "./publish/registry-api";
+import { attestBuiltImage, publicKeyOf, summaryLine, SupplyChainArgs, vulnerabilityGate } from "./supply-chain/supply-chain";
+import { SupplyChainRecord } from "./supply-chain/record";
 import { cacheTag, platformTag, recipeHash, releaseTag, stackTag } from "./publish/tags";
 
 /**
@@ -61,6 +64,13 @@ export interface GoImageArgs extends Omit<z.input<typeof goImageSettingsSchema>,
      * BuildKit secret at /root/.netrc for the go commands; made a Pulumi secret. @default none
      */
     netrc?: pulumi.Input<string>;
+    /**
+     * Supply chain: with `vulnerabilities`, each platform's binary is scanned before the
+     * release index is pushed; with `publicKey` and `signing`, each platform gets a signed
+     * SBOM and provenance and the index a cosign signature (components/supply-chain/).
+     * @default none
+     */
+    supplyChain?: SupplyChainArgs;
 }
 
 /**
@@ -94,10 +104,12 @@ export class GoImage extends pulumi.ComponentResource {
     public readonly stackTag?: string;
     /** The tag of each platform image, keyed by platform. */
     public readonly platformTags: Record<string, string>;
+    /** The signature, SBOM, provenance and vulnerability verdict, read back from the registry (with `supplyChain.publicKey`). */
+    public readonly supplyChain?: pulumi.Output<SupplyChainRecord>;
 
     constructor(name: string, args: GoImageArgs, opts?: pulumi.ComponentResourceOptions) {
         super("goship:index:GoImage", name, {}, opts);
-        const { repository: repositoryInput, credentials, buildSecrets = {}, netrc, ...settings } = args;
+        const { repository: repositoryInput, credentials, buildSecrets = {}, netrc, supplyChain, ...settings } = args;
         const s = parseArguments(goImageSchema, { ...settings, buildSecrets, netrc }, this, name);
         const { platforms, push } = s;
         const cache = push && (s.cache ?? true);
@@ -202,7 +214,20 @@ export class GoImage extends pulumi.ComponentResource {
         });
 
         if (push) {
-            const sources = images.map((image) => pulumi.interpolate`${repository}@${image.digest}`);
+            const plainLogin: pulumi.Output<RegistryLogin | undefined> = login
+                ? pulumi.all([login.username, login.password]).apply(([username, password]) => ({ username, password }))
+                : pulumi.output(undefined);
+            // The vulnerability gate stands before the release index: a refused scan pushes no release.
+            const gate = supplyChain?.vulnerabilities
+                ? pulumi.unsecret(
+                      pulumi.all([repository, plainLogin, pulumi.all(images.map((i) => i.digest))]).apply(async ([repo, loginValue, digests]) => {
+                          const byPlatform = Object.fromEntries(platforms.map((p, i) => [p, digests[i]]));
+                          const verdict = await vulnerabilityGate(name, `${repo}@${digests[0]}`, byPlatform, loginValue, binaryName, supplyChain, this);
+                          return { digests, verdict };
+                      }),
+                  )
+                : undefined;
+            const sources = images.map((image, i) => (gate ? pulumi.interpolate`${repository}@${gate.apply((g) => g.digests[i])}` : pulumi.interpolate`${repository}@${image.digest}`));
             // The release index first (its digest is the output), then the stack's; both
             // join the same sources, so both tags name one digest. The stack index keeps
             // the name it had when its tag was the bare stack name.
@@ -225,7 +250,35 @@ export class GoImage extends pulumi.ComponentResource {
                         { parent: this, retainOnDelete: true },
                     ),
             );
-            this.digest = indexes[0].ref.apply(digestOf);
+            const key = supplyChain ? publicKeyOf(supplyChain, name, this) : undefined;
+            if (supplyChain && key) {
+                const signing = supplyChain.signing ? pulumi.all([supplyChain.signing.privateKey, supplyChain.signing.password]).apply(([privateKey, password]) => ({ privateKey, password })) : pulumi.output(undefined);
+                const facts = (platform: string) => ({
+                    revision: s.revision,
+                    sourceUrl: s.sourceUrl,
+                    dockerfile: this.dockerfiles[platform],
+                    buildArgs,
+                    recipe: this.recipe,
+                    context: s.context,
+                    module: s.module,
+                    main: s.main,
+                    baseImages: platformOs(platform as Platform) === "windows" ? [s.dockerfile.builderImage, s.dockerfile.windowsImage] : [s.dockerfile.builderImage, s.dockerfile.runtime],
+                    buildSecrets: Object.keys(secrets).sort(),
+                    builder: "goship (docker-build 0.0.22, BuildKit)",
+                });
+                this.supplyChain = pulumi.unsecret(
+                    pulumi.all([indexes[0].ref, plainLogin, signing, gate ?? pulumi.output(undefined)]).apply(async ([ref, loginValue, signingKey, gated]) => {
+                        const record = await attestBuiltImage(ref, loginValue, key, signingKey, facts, binaryName);
+                        if (gated?.verdict) record.vulnerabilities = gated.verdict;
+                        void pulumi.log.info(summaryLine(name, record), this);
+                        return record;
+                    }),
+                );
+                // The pods run the image only once it is signed and attested.
+                this.digest = pulumi.all([indexes[0].ref, this.supplyChain]).apply(([ref]) => digestOf(ref));
+            } else {
+                this.digest = indexes[0].ref.apply(digestOf);
+            }
         } else {
             this.digest = pulumi.output("");
         }

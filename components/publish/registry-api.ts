@@ -142,12 +142,73 @@ export async function checkRegistryAccess(host: string, options: RegistryOptions
     });
 }
 
-interface Descriptor {
+/** A manifest as the registry serves it: bytes hashed, body parsed. */
+export interface ReadManifest {
+    digest: string;
+    mediaType: string;
+    body: Record<string, unknown>;
+    bytes: Buffer;
+}
+
+/** One entry of a manifest's `layers` or an index's `manifests`. */
+export interface Descriptor {
     mediaType: string;
     digest: string;
     size?: number;
     platform?: { os?: unknown; architecture?: unknown; variant?: unknown };
     annotations?: Record<string, unknown>;
+}
+
+/**
+ * Reads one repository's manifests and blobs (the supply-chain records beside an image:
+ * cosign's `sha256-<hex>.sig` and `.att` tags, and the image's own layers). Every blob and
+ * every manifest read by digest is hashed against its digest.
+ */
+export class RepositoryReader {
+    private readonly client: RegistryClient;
+    readonly host: string;
+    readonly repository: string;
+
+    constructor(host: string, repository: string, options: RegistryOptions) {
+        this.host = host;
+        this.repository = repository;
+        this.client = new RegistryClient(host, options, `${host}/${repository}`, repository);
+    }
+
+    /** The manifest a tag or digest names, or undefined when the registry has none. */
+    async manifest(reference: string): Promise<ReadManifest | undefined> {
+        return this.client.guard(async () => {
+            const byDigest = DIGEST.test(reference);
+            const res = await this.client.get(`manifests/${reference}`, ACCEPT_ANY);
+            const codes = errorCodes(res.bytes);
+            if (res.status === 404 || codes.some((c) => /^(MANIFEST|NAME)_UNKNOWN$/.test(c))) return undefined;
+            if (res.status !== 200) throw this.client.unexpected(res);
+            const digest = `sha256:${createHash("sha256").update(res.bytes).digest("hex")}`;
+            if (byDigest && digest !== reference) {
+                throw this.client.problem("digest-mismatch", `manifest ${reference} of ${this.host}/${this.repository} hashes to ${digest}: the registry does not serve it byte-identical`);
+            }
+            const body = parseJson(res.bytes, () => this.client.problem("not-an-image", `${this.host}/${this.repository}:${reference} is not a JSON manifest`));
+            return { digest, mediaType: mediaTypeOf(body, res.contentType), body, bytes: res.bytes };
+        });
+    }
+
+    /** A blob by digest, its bytes proven to hash to it. */
+    async blob(descriptor: Descriptor, what: string): Promise<Buffer> {
+        return this.client.guard(async () => (await this.client.fetchVerified(`blobs/${descriptor.digest}`, "*/*", descriptor.digest, descriptor.size, what)).bytes);
+    }
+}
+
+/** The descriptors of a manifest's layers, or of an index's manifests. */
+export function descriptorsOf(body: Record<string, unknown>, field: "layers" | "manifests"): Descriptor[] {
+    const list = body[field];
+    return Array.isArray(list) ? list.map(descriptorOf).filter((d): d is Descriptor => d !== undefined) : [];
+}
+
+/** `os/arch[/variant]` of an index entry, or undefined (an attestation, an unknown platform). */
+export function platformOfDescriptor(d: Descriptor): string | undefined {
+    if (d.annotations?.["vnd.docker.reference.type"] === "attestation-manifest") return undefined;
+    const platform = platformString(d.platform?.os, d.platform?.architecture, d.platform?.variant);
+    return platform === undefined || platform.startsWith("unknown/") ? undefined : platform;
 }
 
 async function verifyIndex(client: RegistryClient, body: Record<string, unknown>, ref: string): Promise<{ platforms: string[]; attestations: number }> {
