@@ -6,12 +6,13 @@ import { stackNamespace, stackPriorityClass } from "./stack/cluster";
 import { normalizeContextModes } from "./stack/context-modes";
 import { sentPaths } from "./stack/sources";
 import { engineStackOutputs, promotionLine } from "./stack/promotion";
-import { imageAccess, registryAccess } from "./stack/registry-access";
+import { imageAccess, registryAccess, supplyChainAccess } from "./stack/registry-access";
 import { releaseOutput } from "./stack/release-output";
 import { programConfigEntries, readSecrets } from "./stack/pulumi-config";
 import { missingPullSecretWarning, stackPullSecret } from "./stack/pull-credentials";
 import { buildRevision, sourceRevision } from "./stack/revision";
 import { goServiceArgs } from "./stack/service-args";
+import { supplyChainArgs } from "./stack/supply-chain";
 import { chooseTarget, renderModeFrom } from "./stack/target";
 
 /**
@@ -22,7 +23,7 @@ export = async () => {
     const projectDir = process.cwd();
     const render = renderModeFrom();
     const self = { organization: pulumi.getOrganization(), project: pulumi.getProject(), stack: pulumi.getStack() };
-    const check = await checkStack({ entries: programConfigEntries(), projectDir, render: render !== undefined, self, readStackOutputs: engineStackOutputs(), registryAccess, imageAccess });
+    const check = await checkStack({ entries: programConfigEntries(), projectDir, render: render !== undefined, self, readStackOutputs: engineStackOutputs(), registryAccess, imageAccess, supplyChainAccess: supplyChainAccess(projectDir) });
     if (!check.checked) return refuseStack(check.problems);
     const { config, promoted, current } = check.checked;
     // The digest moves, in the preview's own output, before any resource is shown.
@@ -63,6 +64,7 @@ export = async () => {
                 priorityClass,
                 imagePullSecrets: config.kubernetes.imagePullSecrets,
                 pullSecret,
+                supplyChain: supplyChainArgs(config.supplyChain, projectDir, target.secret),
             }),
             { providers: target.providers },
         );

@@ -251,8 +251,8 @@ export class GoImage extends pulumi.ComponentResource {
                     ),
             );
             const key = supplyChain ? publicKeyOf(supplyChain, name, this) : undefined;
-            if (supplyChain && key) {
-                const signing = supplyChain.signing ? pulumi.all([supplyChain.signing.privateKey, supplyChain.signing.password]).apply(([privateKey, password]) => ({ privateKey, password })) : pulumi.output(undefined);
+            if (supplyChain?.signing && key) {
+                const signing = pulumi.all([supplyChain.signing.privateKey, supplyChain.signing.password]).apply(([privateKey, password]) => ({ privateKey, password }));
                 const facts = (platform: string) => ({
                     revision: s.revision,
                     sourceUrl: s.sourceUrl,

@@ -6,6 +6,8 @@ import { GoDeployment, GoDeploymentArgs } from "./go-deployment";
 import { GoImage, GoImageArgs } from "./go-image";
 import { promotedImage } from "./promoted-image";
 import { registrySchema, RegistryCredentials, serviceRepository } from "./publish/registry";
+import { SupplyChainRecord } from "./supply-chain/record";
+import { SupplyChainArgs } from "./supply-chain/supply-chain";
 
 /** This stack builds the image and pushes it to its registry. */
 export interface BuildSource {
@@ -44,6 +46,14 @@ export interface PromoteSource {
      * each platform's manifest; fail when any is missing. @default true
      */
     verify?: boolean;
+    /**
+     * Supply chain: with `requireSignature`, the digest's cosign signature must verify with
+     * `publicKey` (at preview too); with `vulnerabilities`, its binaries are scanned with this
+     * stack's policy; with `registry`, the signatures and attestations are copied too. @default none
+     */
+    supplyChain?: SupplyChainArgs;
+    /** The binary's file name in the image (for the scan). @default the service name */
+    binaryName?: string;
 }
 
 export interface GoServiceArgs {
@@ -60,6 +70,8 @@ export class GoService extends pulumi.ComponentResource {
     /** In-cluster URL. */
     public readonly url: pulumi.Output<string>;
     public readonly image?: GoImage;
+    /** What the image carries (signature, SBOM, provenance, vulnerability verdict), when goship:supplyChain asks for it. */
+    public readonly supplyChain?: pulumi.Output<SupplyChainRecord>;
     public readonly deployment: GoDeployment;
 
     constructor(name: string, args: GoServiceArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -76,8 +88,11 @@ export class GoService extends pulumi.ComponentResource {
             const repo = serviceRepository(name, registry, src.registryPassword, { stackTag: src.stackTag }, this);
             this.image = new GoImage(name, { ...src.image, repository: repo.repository, credentials: repo.credentials }, child);
             imageRef = this.image.ref;
+            this.supplyChain = this.image.supplyChain;
         } else {
-            imageRef = promotedImage(name, args.source, this);
+            const promoted = promotedImage(name, args.source, this);
+            imageRef = promoted.ref;
+            this.supplyChain = promoted.supplyChain;
         }
         this.deployment = new GoDeployment(name, { ...args.deployment, image: imageRef }, child);
         this.imageRef = imageRef;

@@ -6,6 +6,9 @@ import { DEFAULT_PLATFORMS } from "./build/platforms";
 import type { PromoteSource } from "./go-service";
 import { registrySchema, RegistryCredentials, serviceRepository } from "./publish/registry";
 import { RegistryLogin, verifyImage } from "./publish/registry-api";
+import { cosignCopySignatures } from "./supply-chain/cosign";
+import { SupplyChainRecord } from "./supply-chain/record";
+import { checkPromotedImage } from "./supply-chain/supply-chain";
 
 /**
  * The image a promoting GoService deploys: the upstream digest, never rebuilt.
@@ -23,7 +26,7 @@ import { RegistryLogin, verifyImage } from "./publish/registry-api";
  * Copies are `retainOnDelete`: the provider's delete removes a manifest by digest, which
  * other stacks may run; the registry's own retention cleans up.
  */
-export function promotedImage(name: string, src: PromoteSource, parent: pulumi.Resource): pulumi.Output<string> {
+export function promotedImage(name: string, src: PromoteSource, parent: pulumi.Resource): { ref: pulumi.Output<string>; supplyChain?: pulumi.Output<SupplyChainRecord> } {
     const refuse = (r: string) =>
         new pulumi.ResourceError(`${name}.source.ref: promoted image "${r}" is not pinned by digest; promote the upstream stack's release (repo@sha256:…)`, parent, true);
     if (typeof src.ref === "string" && !isPinnedByDigest(src.ref)) throw refuse(src.ref);
@@ -34,14 +37,20 @@ export function promotedImage(name: string, src: PromoteSource, parent: pulumi.R
         return r;
     });
     const sourceLogin = loginOf(src.sourceCredentials);
+    const binaryName = src.binaryName ?? name;
+    // The supply-chain record of the digest where the pods pull it (checked before the Deployment rolls).
+    const supplyChainOf = (ref: pulumi.Output<string>, login: pulumi.Output<RegistryLogin | undefined>) =>
+        src.supplyChain ? pulumi.unsecret(pulumi.all([ref, login]).apply(([r, l]) => checkPromotedImage(name, r, l, binaryName, src.supplyChain ?? {}, parent))) : undefined;
     if (!src.registry) {
         // A reference is not a secret, though it is computed next to a password.
-        return pulumi.unsecret(
-            pulumi.all([sourceRef, sourceLogin]).apply(async ([ref, login]) => {
-                if (verify) await verified(name, ref, platforms, login, parent);
-                return ref;
+        const ref = pulumi.unsecret(
+            pulumi.all([sourceRef, sourceLogin]).apply(async ([r, login]) => {
+                if (verify) await verified(name, r, platforms, login, parent);
+                return r;
             }),
         );
+        const supplyChain = supplyChainOf(ref, sourceLogin);
+        return supplyChain ? { ref: pulumi.all([ref, supplyChain]).apply(([r]) => r), supplyChain: supplyChain.apply((r) => r ?? emptyRecord()) } : { ref };
     }
     if (!src.tags || src.tags.length === 0) {
         throw new pulumi.ResourceError(`${name}.source.tags: a copy into source.registry needs its tags (a release tag, then the stack tag)`, parent, true);
@@ -75,7 +84,7 @@ export function promotedImage(name: string, src: PromoteSource, parent: pulumi.R
               }),
           )
         : pulumi.unsecret(
-              pulumi.all([copy.ref, expected, sourceRef, targetLogin]).apply(async ([copyRef, expectedRef, ref, toLogin]) => {
+              pulumi.all([copy.ref, expected, sourceRef, targetLogin, sourceLogin]).apply(async ([copyRef, expectedRef, ref, toLogin, fromLogin]) => {
                   const copiedDigest = digestOf(copyRef);
                   if (copiedDigest === "") throw new pulumi.ResourceError(`${name}: the copy ${copyRef} reports no digest`, parent);
                   if (copiedDigest !== digestOf(ref)) {
@@ -85,6 +94,11 @@ export function promotedImage(name: string, src: PromoteSource, parent: pulumi.R
                       );
                   }
                   if (verify) await verified(name, expectedRef, platforms, toLogin, parent);
+                  // The signatures and attestations travel with the bytes (cosign's tags beside the copy).
+                  if (src.supplyChain?.publicKey) {
+                      const sameRegistry = ref.split("/")[0] === expectedRef.split("/")[0];
+                      await cosignCopySignatures(ref, expectedRef.split("@")[0], { [ref.split("/")[0]]: sameRegistry ? toLogin : fromLogin, [expectedRef.split("/")[0]]: toLogin });
+                  }
                   return expectedRef;
               }),
           );
@@ -97,7 +111,13 @@ export function promotedImage(name: string, src: PromoteSource, parent: pulumi.R
                 { parent, provider, retainOnDelete: true },
             ),
     );
-    return copied;
+    // At preview, before the copy exists, the source's record is what the copy will carry.
+    const supplyChain = pulumi.runtime.isDryRun() ? supplyChainOf(sourceRef, sourceLogin) : supplyChainOf(copied, targetLogin);
+    return supplyChain ? { ref: pulumi.all([copied, supplyChain]).apply(([r]) => r), supplyChain: supplyChain.apply((r) => r ?? emptyRecord()) } : { ref: copied };
+}
+
+function emptyRecord(): SupplyChainRecord {
+    return { signature: { signed: false }, platforms: {} };
 }
 
 /** The login as plain values for the registry API (inside an apply: never printed). */

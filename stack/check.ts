@@ -5,10 +5,13 @@ import { ownReleases, Promotion, ReadStackOutputs, resolvePromotions, StackIdent
 import { Release } from "./release";
 import { checkGoSources } from "./sources";
 import { RegistryLogin } from "../components/publish/registry-api";
+import { SupplyChainConfig, supplyChainProblems } from "./supply-chain";
 
 export type RegistryAccess = (host: string, login: RegistryLogin | undefined) => Promise<void>;
 /** Whether REF is in its registry with PLATFORMS (read with LOGIN); rejects with the reason. */
 export type ImageAccess = (ref: string, platforms: readonly string[], login: RegistryLogin | undefined) => Promise<void>;
+/** Problems of a deployed REF under the stack's supply-chain settings (signature, vulnerabilities). */
+export type SupplyChainAccess = (ref: string, login: RegistryLogin | undefined, binaryName: string, config: SupplyChainConfig) => Promise<string[]>;
 
 /** The login of the stack's generic registry, when it has one (username and the secret password). */
 function stackLogin(config: StackConfig, entries: ConfigEntries): RegistryLogin | undefined {
@@ -42,7 +45,7 @@ async function registryProblems(config: StackConfig, entries: ConfigEntries, acc
  * waiting forever; refused here, it is a clean error naming the key. ECR images are left
  * to the component: reading them needs the AWS token the program gets from its provider.
  */
-async function deployedImageProblems(config: StackConfig, entries: ConfigEntries, promotions: Record<string, Promotion>, access: ImageAccess): Promise<string[]> {
+async function deployedImageProblems(config: StackConfig, entries: ConfigEntries, promotions: Record<string, Promotion>, access: ImageAccess, supplyChain?: SupplyChainAccess): Promise<string[]> {
     const problems: string[] = [];
     for (const [i, spec] of config.services.entries()) {
         const ref = spec.image.source === "pinned" ? spec.image.ref : spec.image.source === "promote" ? promotions[spec.name]?.release.ref : undefined;
@@ -51,7 +54,12 @@ async function deployedImageProblems(config: StackConfig, entries: ConfigEntries
         try {
             // An image in the stack's own registry (a rollback pin to its earlier copy) reads with its login.
             const own = config.registry?.type === "generic" && config.registry.server === host;
-            await access(ref, spec.platforms, own ? stackLogin(config, entries) : undefined);
+            const login = own ? stackLogin(config, entries) : undefined;
+            await access(ref, spec.platforms, login);
+            if (supplyChain && config.supplyChain) {
+                const key = serviceSettingKey(entries, i, spec.name, spec.image.source === "pinned" ? "image.ref" : "image.fromStack");
+                problems.push(...(await supplyChain(ref, login, spec.name, config.supplyChain)).map((p) => `${key}: ${p}`));
+            }
         } catch (err) {
             const key = serviceSettingKey(entries, i, spec.name, spec.image.source === "pinned" ? "image.ref" : "image.fromStack");
             problems.push(`${key}: ${(err as Error).message}`);
@@ -81,6 +89,8 @@ export interface StackInput {
     registryAccess: RegistryAccess;
     /** Whether a promoted or pinned image is in its registry; unchecked when absent (unit tests of other checks). */
     imageAccess?: ImageAccess;
+    /** A promoted or pinned image against goship:supplyChain; unchecked when absent. */
+    supplyChainAccess?: SupplyChainAccess;
 }
 
 /** What the check found good, for the program to build from. */
@@ -107,6 +117,7 @@ export async function checkStack(input: StackInput): Promise<StackCheck> {
         return { problems: [...unknown, ...err.problems] };
     }
     const problems = [...unknown, ...secretProblems(config, input.entries), ...checkGoSources(config.services, config.build, input.projectDir, input.render)];
+    if (!input.render) problems.push(...supplyChainProblems(config.supplyChain, input.projectDir, config.services.some((s) => s.image.source === "build")));
     if (input.render) {
         return problems.length > 0 ? { problems } : { problems: [], checked: { config, promoted: {}, current: {} } };
     }
@@ -118,7 +129,7 @@ export async function checkStack(input: StackInput): Promise<StackCheck> {
     if (problems.length > 0 || "problem" in kubeconfig) return { problems };
     const promotions = await resolvePromotions(config, input.self, input.readStackOutputs, (i, name, path) => serviceSettingKey(input.entries, i, name, path));
     if (promotions.problems.length > 0) return { problems: promotions.problems };
-    const images = input.imageAccess ? await deployedImageProblems(config, input.entries, promotions.promotions, input.imageAccess) : [];
+    const images = input.imageAccess ? await deployedImageProblems(config, input.entries, promotions.promotions, input.imageAccess, input.supplyChainAccess) : [];
     if (images.length > 0) return { problems: images };
     const current = await ownReleases(input.self, input.readStackOutputs);
     return { problems: [], checked: { config, kubeconfig, promoted: promotions.promotions, current } };

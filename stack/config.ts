@@ -10,6 +10,7 @@ import { checkDeploymentSettings, deploymentSettingsShape, imagePullSecretsField
 import { windowsBuildProblem } from "../components/deploy/windows";
 import { registrySchema } from "../components/publish/registry";
 import { applyOverrides, overriddenPath, overrideSets } from "./overrides";
+import { signingSecretKeysOf, signingSecrets, supplyChainSchema } from "./supply-chain";
 import { secretKeyName } from "./secret-keys";
 import { checkPullCredentials, pullCredentialsSchema, pullPasswordKeyOf, pullPasswordSecret } from "./pull-credentials";
 
@@ -180,8 +181,12 @@ export const stackConfigSchema = z
         kubernetes: kubernetesSchema,
         build: buildSchema,
         policy: policySchema,
+        supplyChain: supplyChainSchema.optional(),
     })
     .superRefine((c, ctx) => {
+        if (c.policy.production && c.supplyChain?.requireSignature !== true) {
+            ctx.addIssue({ code: "custom", path: ["supplyChain", "requireSignature"], message: "a production stack deploys only signed digests: set goship:supplyChain.publicKey (cosign.pub) and requireSignature: true" });
+        }
         const seen = new Map<string, number>();
         c.services.forEach((s, i) => {
             const first = seen.get(s.name);
@@ -230,7 +235,7 @@ export class ConfigError extends pulumi.RunError {
 }
 
 /** The keys goship reads from config, besides secrets. */
-export const CONFIG_KEYS = ["services", "overrides", "registry", "kubernetes", "build", "policy"] as const;
+export const CONFIG_KEYS = ["services", "overrides", "registry", "kubernetes", "build", "policy", "supplyChain"] as const;
 
 /** The secret config key holding the generic registry's password. */
 export const REGISTRY_PASSWORD_KEY = "registryPassword";
@@ -311,7 +316,7 @@ export function requiredSecrets(config: StackConfig): RequiredSecret[] {
     const env = config.services.flatMap((s, i) => Object.entries(s.secretEnv).map(([name, key]) => ({ key, where: `services[${i}].secretEnv.${name}` })));
     const build = config.services.flatMap((s, i) => Object.entries(s.buildSecrets).map(([name, key]) => ({ key, where: `services[${i}].buildSecrets.${name}` })));
     const modules = config.services.flatMap((s, i) => (s.moduleCredentials ?? []).map((c, j) => ({ key: c.passwordKey, where: `services[${i}].moduleCredentials[${j}].passwordKey` })));
-    return [...registry, ...env, ...build, ...modules, ...pullPasswordSecret(config)];
+    return [...registry, ...env, ...build, ...modules, ...pullPasswordSecret(config), ...signingSecrets(config.supplyChain)];
 }
 
 /** The error line for a required secret that is missing (or, with `problem`, stored wrongly). */
@@ -347,6 +352,7 @@ export function unknownKeyProblems(entries: ConfigEntries): string[] {
         ...secretKeysNamedBy(entryValue(entries, "services")),
         ...secretKeysNamedBy(overrides !== null && typeof overrides === "object" ? Object.values(overrides) : undefined),
         ...pullPasswordKeyOf(entryValue(entries, "kubernetes")),
+        ...signingSecretKeysOf(entryValue(entries, "supplyChain")),
     ]);
     return Object.keys(entries)
         .filter((k) => k.startsWith(`${CONFIG_NAMESPACE}:`))
@@ -355,7 +361,7 @@ export function unknownKeyProblems(entries: ConfigEntries): string[] {
         .sort()
         .map(
             (key) =>
-                `${CONFIG_NAMESPACE}:${key}: unknown key; goship reads ${CONFIG_KEYS.map((k) => `${CONFIG_NAMESPACE}:${k}`).join(", ")}, ${CONFIG_NAMESPACE}:${REGISTRY_PASSWORD_KEY} and the secret keys a service's secretEnv, buildSecrets or moduleCredentials, or kubernetes.pullCredentials.passwordKey, names; check the spelling against README "Configuration", or remove it (pulumi config rm ${key})`,
+                `${CONFIG_NAMESPACE}:${key}: unknown key; goship reads ${CONFIG_KEYS.map((k) => `${CONFIG_NAMESPACE}:${k}`).join(", ")}, ${CONFIG_NAMESPACE}:${REGISTRY_PASSWORD_KEY} and the secret keys a service's secretEnv, buildSecrets or moduleCredentials, or kubernetes.pullCredentials.passwordKey, names, or supplyChain.signing names; check the spelling against README "Configuration", or remove it (pulumi config rm ${key})`,
         );
 }
 

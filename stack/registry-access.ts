@@ -1,5 +1,6 @@
 import { checkRegistryAccess, verifyImage } from "../components/publish/registry-api";
-import { ImageAccess, RegistryAccess } from "./check";
+import { ImageAccess, RegistryAccess, SupplyChainAccess } from "./check";
+import { deployedSupplyChainProblems } from "./supply-chain";
 import { CONFIG_NAMESPACE, REGISTRY_PASSWORD_KEY } from "./config";
 
 /** The real check: GET /v2/ of the registry, with the stack's login when it has one. */
@@ -14,3 +15,7 @@ export const registryAccess: RegistryAccess = (host, login) =>
 export const imageAccess: ImageAccess = async (ref, platforms, login) => {
     await verifyImage(ref, { platforms, login, timeoutMs: 10000 });
 };
+
+/** The real supply-chain check of a deployed image: its signature and its vulnerabilities, read from its registry. */
+export const supplyChainAccess = (projectDir: string): SupplyChainAccess => (ref, login, binaryName, config) =>
+    deployedSupplyChainProblems(ref, login, binaryName, config, projectDir, new Date().toISOString().slice(0, 10));

@@ -12,8 +12,8 @@ import { ImageChoice } from "./target";
 export function releaseOutput(spec: ServiceSpec, image: ImageChoice, builtRevision: string | undefined, service: GoService, current: Release | undefined): pulumi.Output<Release> {
     const rev = (image.type === "build" ? builtRevision : image.revision) ?? "unknown";
     return pulumi
-        .all([service.deployment.rolledOutImage, service.deployment.namespace, service.deployment.deploymentName])
-        .apply(([ref, namespace, deploymentName]) => {
+        .all([service.deployment.rolledOutImage, service.deployment.namespace, service.deployment.deploymentName, service.supplyChain ?? pulumi.output(undefined)])
+        .apply(([ref, namespace, deploymentName, supplyChain]) => {
             const digest = digestOf(ref);
             const release: Release = {
                 ref,
@@ -24,6 +24,7 @@ export function releaseOutput(spec: ServiceSpec, image: ImageChoice, builtRevisi
                 deployment: `${namespace}/${deploymentName}`,
             };
             if (image.type === "deploy" && image.fromStack) release.fromStack = image.fromStack;
+            if (supplyChain) release.supplyChain = supplyChain;
             const previous = previousRelease(current, digest);
             if (previous) release.previous = previous;
             return release;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { supplyChainRecordSchema } from "../components/supply-chain/record";
 
 /**
  * The release record: what a stack exports per service (`releases.<service>`), and what
@@ -27,6 +28,8 @@ export const releaseSchema = z.object({
     fromStack: z.string().optional(),
     /** The namespace/name of the Deployment whose rollout this record attests. */
     deployment: z.string(),
+    /** What the image carries, verified with this stack's key: signature, SBOM and provenance per platform, the vulnerability verdict under this stack's policy (goship:supplyChain). */
+    supplyChain: supplyChainRecordSchema.optional(),
     /** The release this stack ran before this one (one step of history, for rollback). */
     previous: z
         .object({ ref: z.string(), digest: z.string(), revision: z.string() })

@@ -7,6 +7,7 @@ import { BuildConfig, nodeOsOf, REGISTRY_PASSWORD_KEY, ServiceSpec } from "./con
 import { buildRevision, SourceRevision } from "./revision";
 import { buildPlace } from "./sources";
 import { ImageChoice } from "./target";
+import { SupplyChainArgs } from "../components/supply-chain/supply-chain";
 
 /** What the program knows beyond one service's config. */
 export interface StackContext {
@@ -31,6 +32,8 @@ export interface StackContext {
     imagePullSecrets?: string[];
     /** The pull Secret the stack makes from goship:kubernetes.pullCredentials. */
     pullSecret?: { name: string; resource: pulumi.Resource };
+    /** goship:supplyChain as the components take it. */
+    supplyChain?: SupplyChainArgs;
 }
 
 /**
@@ -39,7 +42,8 @@ export interface StackContext {
  */
 function promoteSource(spec: ServiceSpec, image: Extract<ImageChoice, { type: "deploy" }>, ctx: StackContext): PromoteSource {
     const rendered = image.origin === "rendered";
-    const source: PromoteSource = { type: "promote", ref: image.ref, platforms: spec.platforms, verify: !rendered, sourceCredentials: ctx.pullCredentials(image.ref) };
+    const source: PromoteSource = { type: "promote", ref: image.ref, platforms: spec.platforms, verify: !rendered, sourceCredentials: ctx.pullCredentials(image.ref), binaryName: spec.name };
+    if (ctx.supplyChain && !rendered) source.supplyChain = ctx.supplyChain;
     if (!ctx.registry || rendered) return source;
     const digestHex = digestOf(image.ref).slice("sha256:".length);
     return {
@@ -119,6 +123,7 @@ export function goServiceArgs(spec: ServiceSpec, image: ImageChoice, ctx: StackC
                 caCertificates: ctx.build.caCertificates,
                 binaryName: spec.name,
                 platforms: spec.platforms,
+                supplyChain: ctx.supplyChain,
                 // Tags: rel-<revision>-<recipe> on the index, plat-… on each platform image,
                 // and this stack's moving stack-<stack> (components/publish/tags.ts).
                 stack: ctx.stack,

@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { fakeIndex } from "../harness/fake-registry";
+import { FAKE_SIGNING_PUBLIC_PEM, fakeIndex } from "../harness/fake-registry";
+import { keyId, parsePublicKey } from "../../components/supply-chain/cosign-format";
 import { DEV_HELLO_DIGEST, DEV_HELLO_REF, FAKE_ACCOUNT_REGISTRY, one, ofType, releaseRecord, runStack, STAGING_HELLO_REF } from "../harness/program";
 
 /**
@@ -34,7 +35,11 @@ test("the release record: a promoted service carries the upstream's revision and
     const previousDigest = fakeIndex("an older release");
     const current = releaseRecord(`${FAKE_ACCOUNT_REGISTRY}/goship/hello@${previousDigest}`, { revision: "0ld", origin: "promoted", fromStack: "organization/goship/staging", deployment: "goship-prod/hello" });
     const prod = await runStack("prod", { stacks: { "organization/goship/prod": { releases: { hello: current } } } });
-    assert.deepEqual(releases(prod.outputs).hello, {
+    const { supplyChain, ...record } = releases(prod.outputs).hello as { supplyChain: { signature: unknown; platforms: Record<string, unknown> } };
+    // The promoted digest's cosign signature, verified with the stack's cosign.pub (the fake registry signed it).
+    assert.deepEqual(supplyChain.signature, { signed: true, keyId: keyId(parsePublicKey(FAKE_SIGNING_PUBLIC_PEM)) });
+    assert.deepEqual(Object.keys(supplyChain.platforms).sort(), ["linux/amd64", "linux/arm64"]);
+    assert.deepEqual(record, {
         ref: STAGING_HELLO_REF,
         digest: DEV_HELLO_DIGEST,
         platforms: ["linux/amd64", "linux/arm64"],

@@ -126,7 +126,9 @@ test("staging: builds nothing; copies dev's index by digest into its ECR reposit
     assert.equal(deployment.metadata.labels["app.kubernetes.io/version"], "3f2a9c1d7e4b", "the revision the release was built from");
     const outputs = staging.outputs as { images: Record<string, string>; releases: Record<string, Record<string, unknown>> };
     assert.equal(outputs.images.hello, STAGING_HELLO_REF);
-    assert.deepEqual(outputs.releases.hello, {
+    const { supplyChain, ...release } = outputs.releases.hello;
+    assert.equal((supplyChain as { signature: { signed: boolean } }).signature.signed, true, "dev's signature verified in staging's copy");
+    assert.deepEqual(release, {
         ref: STAGING_HELLO_REF,
         digest: DEV_HELLO_DIGEST,
         platforms: ["linux/amd64", "linux/arm64"],

@@ -12,6 +12,30 @@ const MANIFEST = "application/vnd.oci.image.manifest.v1+json";
 
 const blobs = new Map<string, Buffer>();
 const types = new Map<string, string>();
+/** cosign's `sha256-<hex>.sig` tags → the signature manifest's digest. */
+const tags = new Map<string, string>();
+
+/** The key the fake registry's cosign signatures are made with; the harness writes its public half as the project's cosign.pub. */
+const signingKey = crypto.generateKeyPairSync("ec", { namedCurve: "P-256" });
+export const FAKE_SIGNING_PUBLIC_PEM = signingKey.publicKey.export({ type: "spki", format: "pem" }).toString();
+
+/** A cosign signature of DIGEST (what `cosign sign --key` writes), tagged beside it. */
+export function fakeSign(digest: string, key: crypto.KeyObject = signingKey.privateKey): void {
+    const payload = Buffer.from(JSON.stringify({ critical: { identity: { "docker-reference": "fake" }, image: { "docker-manifest-digest": digest }, type: "cosign container image signature" }, optional: null }));
+    const layer = "sha256:" + crypto.createHash("sha256").update(payload).digest("hex");
+    blobs.set(layer, payload);
+    const signature = crypto.sign("sha256", payload, key).toString("base64");
+    const manifest = put(
+        {
+            schemaVersion: 2,
+            mediaType: MANIFEST,
+            config: { mediaType: "application/vnd.oci.image.config.v1+json", digest: "sha256:" + "3".repeat(64), size: 2 },
+            layers: [{ mediaType: "application/vnd.dev.cosign.simplesigning.v1+json", digest: layer, size: payload.length, annotations: { "dev.cosignproject.cosign/signature": signature } }],
+        },
+        MANIFEST,
+    );
+    tags.set(`sha256-${digest.slice("sha256:".length)}.sig`, manifest);
+}
 
 function put(body: unknown, mediaType: string): string {
     const bytes = Buffer.from(JSON.stringify(body));
@@ -22,7 +46,7 @@ function put(body: unknown, mediaType: string): string {
 }
 
 /** A multi-platform index (with an attestation manifest, as BuildKit makes) in the fake registry; returns its digest. */
-export function fakeIndex(seed: string, platforms: readonly string[] = ["linux/amd64", "linux/arm64"]): string {
+export function fakeIndex(seed: string, platforms: readonly string[] = ["linux/amd64", "linux/arm64"], { signed = true }: { signed?: boolean } = {}): string {
     const manifests = platforms.map((p) => {
         const [os, architecture] = p.split("/");
         const digest = put({ schemaVersion: 2, mediaType: MANIFEST, config: { mediaType: "application/vnd.oci.image.config.v1+json", digest: "sha256:" + "1".repeat(64), size: 1 }, layers: [], seed, p }, MANIFEST);
@@ -36,7 +60,9 @@ export function fakeIndex(seed: string, platforms: readonly string[] = ["linux/a
         platform: { os: "unknown", architecture: "unknown" },
         annotations: { "vnd.docker.reference.type": "attestation-manifest", "vnd.docker.reference.digest": manifests[0].digest },
     } as (typeof manifests)[number]);
-    return put({ schemaVersion: 2, mediaType: INDEX, manifests }, INDEX);
+    const index = put({ schemaVersion: 2, mediaType: INDEX, manifests }, INDEX);
+    if (signed) fakeSign(index);
+    return index;
 }
 
 /** The login ECR hosts want here: what the harness's getAuthorizationToken mock hands out. */
@@ -54,9 +80,10 @@ export const fakeRegistryFetch: typeof fetch = async (input, init) => {
         if (given !== expected) return new Response("{}", { status: 401, headers: { "WWW-Authenticate": `Basic realm="${url.hostname}"` } });
     }
     if (url.pathname === "/v2/" || url.pathname === "/v2") return new Response("{}", { status: 200 });
-    const m = /^\/v2\/(.+)\/manifests\/(sha256:[0-9a-f]{64})$/.exec(url.pathname);
-    const bytes = m ? blobs.get(m[2]) : undefined;
-    if (!m || !bytes) return new Response(JSON.stringify({ errors: [{ code: "MANIFEST_UNKNOWN" }] }), { status: 404 });
-    const headers = { "Content-Type": types.get(m[2])!, "Docker-Content-Digest": m[2], "Content-Length": String(bytes.length) };
+    const m = /^\/v2\/(.+)\/(manifests|blobs)\/(sha256:[0-9a-f]{64}|sha256-[0-9a-f]{64}\.(?:sig|att))$/.exec(url.pathname);
+    const digest = m ? (tags.get(m[3]) ?? m[3]) : undefined;
+    const bytes = digest ? blobs.get(digest) : undefined;
+    if (!m || !digest || !bytes) return new Response(JSON.stringify({ errors: [{ code: m?.[2] === "blobs" ? "BLOB_UNKNOWN" : "MANIFEST_UNKNOWN" }] }), { status: 404 });
+    const headers = { "Content-Type": types.get(digest) ?? "application/octet-stream", "Docker-Content-Digest": digest, "Content-Length": String(bytes.length) };
     return new Response(init?.method === "HEAD" ? null : new Uint8Array(bytes), { status: 200, headers });
 };

@@ -5,7 +5,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { READ_STACK_OUTPUTS } from "../../stack/promotion";
 import { effectiveStackConfig, rawStackConfig } from "./stack-files";
-import { fakeIndex, fakeRegistryFetch } from "./fake-registry";
+import { FAKE_SIGNING_PUBLIC_PEM, fakeIndex, fakeRegistryFetch } from "./fake-registry";
 
 /**
  * Runs the real Pulumi program (index.ts) under Pulumi mocks with a stack's real config
@@ -104,6 +104,11 @@ export function makeProjectDir(): string {
     fs.symlinkSync(path.join(REPO_ROOT, "app"), path.join(dir, "app"));
     fs.mkdirSync(path.join(dir, ".goship"));
     fs.writeFileSync(path.join(dir, ".goship", "kubeconfig"), kubeconfigYaml(["goship"]));
+    // The stacks' goship:supplyChain.publicKey: the fake registry signs with its private half.
+    fs.writeFileSync(path.join(dir, "cosign.pub"), FAKE_SIGNING_PUBLIC_PEM);
+    // A cosign that only records its arguments (a copy of signatures into another registry).
+    fs.mkdirSync(path.join(dir, "bin"));
+    fs.writeFileSync(path.join(dir, "bin", "cosign"), `#!/bin/sh\necho "$*" >> "${path.join(dir, "cosign.log")}"\n`, { mode: 0o755 });
     fs.mkdirSync(path.join(dir, "home", ".kube"), { recursive: true });
     fs.writeFileSync(path.join(dir, "home", ".kube", "config"), kubeconfigYaml(["staging", "prod"]));
     return dir;
@@ -256,6 +261,8 @@ async function underMocks<T>(
     const realFetch = globalThis.fetch;
     process.chdir(projectDir);
     process.env.HOME = path.join(projectDir, "home");
+    const savedPath = process.env.PATH;
+    process.env.PATH = `${path.join(projectDir, "bin")}${path.delimiter}${savedPath ?? ""}`;
     // Registry checks ask the in-memory registry (test/harness/fake-registry.ts).
     globalThis.fetch = fakeRegistryFetch;
     try {
@@ -275,6 +282,7 @@ async function underMocks<T>(
         globalThis.fetch = realFetch;
         process.chdir(cwd);
         process.env.HOME = home;
+        process.env.PATH = savedPath;
         fs.rmSync(projectDir, { recursive: true, force: true });
     }
 }
@@ -282,6 +290,27 @@ async function underMocks<T>(
 function forgetPendingPromises(): void {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     (require("@pulumi/pulumi/runtime/debuggable") as { leakedPromises(): unknown }).leakedPromises();
+}
+
+/**
+ * What of goship:supplyChain runs under mocks: signature verification of promoted digests
+ * (the fake registry signs what it serves). Signing, attesting and scanning run cosign,
+ * cyclonedx-gomod and govulncheck on real images, so a stack that builds loses the key here
+ * and every stack its vulnerability policy; test/unit and the e2e cover those.
+ */
+function mocksSupplyChain(config: Record<string, unknown>): void {
+    const key = `${PROJECT}:supplyChain`;
+    const value = config[key] as { signing?: { keyKey?: string; passwordKey?: string }; vulnerabilities?: unknown; publicKey?: unknown } | undefined;
+    if (!value || typeof value !== "object") return;
+    const { signing, vulnerabilities, ...rest } = value;
+    void vulnerabilities;
+    if (signing === undefined) {
+        config[key] = rest;
+        return;
+    }
+    delete config[key];
+    delete config[`${PROJECT}:${signing.keyKey ?? "cosignKey"}`];
+    delete config[`${PROJECT}:${signing.passwordKey ?? "cosignPassword"}`];
 }
 
 /** The compiled program (index.ts), loaded afresh so each run starts clean. */
@@ -297,6 +326,7 @@ function loadProgram(): () => Promise<Record<string, unknown>> {
  */
 export async function runStack(stack: string, opts: RunOptions = {}): Promise<RunResult> {
     const config = readStackConfigFile(stack, { raw: opts.raw });
+    mocksSupplyChain(config);
     opts.mutate?.(config);
     return underMocks(stack, config, opts, async () => {
         const exported = await loadProgram()();

@@ -121,7 +121,10 @@ function policyProblems(policy: unknown): string[] {
 }
 
 test("goship:policy: bad values are refused with the key and the fix", () => {
-    assert.deepEqual(policyProblems({ production: true, enforcement: "advisory" }), ["goship:policy.enforcement: a production stack's policies are mandatory; remove enforcement, or set production: false"]);
+    assert.deepEqual(policyProblems({ production: true, enforcement: "advisory" }), [
+        "goship:policy.enforcement: a production stack's policies are mandatory; remove enforcement, or set production: false",
+        "goship:supplyChain.requireSignature: a production stack deploys only signed digests: set goship:supplyChain.publicKey (cosign.pub) and requireSignature: true",
+    ]);
     assert.match(policyProblems({ enforcement: "strict" })[0], /^goship:policy\.enforcement: must be "advisory" .* or "mandatory"/);
     assert.match(policyProblems({ allowedRegistries: ["https://ghcr.io"] })[0], /^goship:policy\.allowedRegistries\[0\]: must be host\[:port\]\[\/path\]/);
     assert.match(policyProblems({ allowedRegistries: [] })[0], /^goship:policy\.allowedRegistries: list at least one registry/);
