@@ -42,7 +42,7 @@ export interface ProvenanceFacts {
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
 /** The in-toto v1 statement with the SLSA v1 predicate; keys in a fixed order. */
-export function provenanceStatement(f: ProvenanceFacts): Record<string, unknown> {
+export function provenanceStatement(f: ProvenanceFacts): { predicate: Record<string, unknown> } & Record<string, unknown> {
     const hex = f.digest.replace(/^sha256:/, "");
     const dependencies: Record<string, unknown>[] = [];
     const commit = /^[0-9a-f]{7,40}$/.test(f.revision) ? f.revision : undefined;

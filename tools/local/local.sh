@@ -59,11 +59,18 @@ install_pulumi() {
   "$repo/tools/pulumi/install.sh" > "$GOSHIP_STATE/pulumi.env.tmp" && mv "$GOSHIP_STATE/pulumi.env.tmp" "$GOSHIP_STATE/pulumi.env"
 }
 
+# The supply-chain tools the stacks run (goship:supplyChain), on PATH through local.env.
+install_supplychain() {
+  "$repo/tools/supplychain/install.sh" >"$GOSHIP_STATE/supplychain.env.tmp"
+  mv "$GOSHIP_STATE/supplychain.env.tmp" "$GOSHIP_STATE/supplychain.env"
+}
+
 write_env() {
   mkdir -p "$GOSHIP_STATE/pulumi"
   {
     echo "# Written by tools/local/local.sh provision. Source it: . $env_file"
     cat "$GOSHIP_STATE/pulumi.env"
+    cat "$GOSHIP_STATE/supplychain.env"
     grep '^export ' "$GOSHIP_STATE/env.sh"
     "$repo/tools/cluster/cluster.sh" env
     "$repo/tools/node/node.sh" env
@@ -84,7 +91,9 @@ cmd_provision() {
   step "Kubernetes control plane (kwok)" "$repo/tools/cluster/cluster.sh" up
   step "the real node (kubelet, containerd)" "$repo/tools/node/node.sh" up
   step "policy pack dependencies" "$repo/tools/policy-deps.sh"
+  step "supply-chain tools (cosign, cyclonedx-gomod, govulncheck)" install_supplychain
   step "TypeScript compile" compile
+  step "vulnerability database (golang.org/x/vulndb, offline)" "$repo/tools/supplychain/vulndb.sh" "$GOSHIP_STATE/vulndb"
   write_env
   log "provisioned in $((SECONDS - start)) s; environment: $env_file"
 }
