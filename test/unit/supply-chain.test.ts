@@ -58,6 +58,11 @@ test("allow entries need an ID, a reason a reviewer can check and a date", () =>
     assert.match(problems([{ id: "CVE-2021-38561", reason: "a long enough reason", expires: "2027-01-31" }])[0], /allow\.0\.id: must be a Go vulnerability ID/);
     assert.match(problems([{ id: "GO-2021-0113", reason: "a long enough reason" }])[0], /allow\.0\.expires/);
     assert.match(problems([{ id: "GO-2021-0113", reason: "a long enough reason", expires: "next year" }])[0], /must be a date YYYY-MM-DD/);
+    // YAML's unquoted date arrives as a timestamp at midnight (as the CLI prints it, or ISO): the same day.
+    for (const given of ["2027-01-31 00:00:00 +0000 UTC", "2027-01-31T00:00:00Z"]) {
+        assert.equal(vulnerabilityPolicySchema.parse({ db: "x", allow: [{ id: "GO-2021-0113", reason: "a long enough reason", expires: given }] }).allow[0].expires, "2027-01-31");
+    }
+    assert.match(problems([{ id: "GO-2021-0113", reason: "a long enough reason", expires: "2027-01-31 13:00:00 +0000 UTC" }])[0], /must be a date/);
 });
 
 test("findings of several platforms merge by ID, keeping every platform; a line says where and what fixes it", () => {
