@@ -167,3 +167,22 @@ test("S3. local-prod refuses an unsigned digest at preview, naming the key and t
     await timed("S3. preview of local-prod with dev's signed digest", () => runOperation(prod, "preview", quiet));
     fs.writeFileSync(LOCAL_PROD_FILE, localProdText);
 });
+
+test("S4. the vulnerable fixture: local-vuln reports GO-2021-0113 (called code) and deploys; local-vuln-prod refuses it at preview, before anything is registered", async () => {
+    const vuln = await openStack("local-vuln");
+    const up = await timed("S4. pulumi up of local-vuln (report)", () => runOperation(vuln, "up", quiet));
+    assert.match(up.output, /warning: goship vulnerabilities: langtag: GO-2021-0113 in golang\.org\/x\/text@v0\.3\.6, symbol level \([^)]*language\.Parse[^)]*\); fixed in v0\.3\.7/);
+    const release = releasesOf(outputValues(await vuln.outputs())).langtag;
+    assert.equal(release?.supplyChain?.vulnerabilities?.result, "report");
+    assert.ok(release?.supplyChain?.vulnerabilities?.findings.includes("GO-2021-0113"));
+    assert.equal(release?.supplyChain?.signature.signed, true);
+    const prod = await openStack("local-vuln-prod");
+    const refused = await timed("S4. preview of local-vuln-prod (fail)", () => runOperation(prod, "preview", quiet).then(() => undefined, (e: Error) => e));
+    assert.ok(refused instanceof Error, "the production preview of a vulnerable digest must fail");
+    assert.match(refused.message, /goship:supplyChain\.vulnerabilities: 127\.0\.0\.1:5000\/goship-vuln\/langtag@sha256:[0-9a-f]{64} has \d+ symbol-level findings? this stack refuses: GO-2021-0113 in golang\.org\/x\/text@v0\.3\.6/);
+    assert.match(refused.message, /goship:supplyChain\.vulnerabilities\.allow with \{id, reason, expires\}/);
+    assert.doesNotMatch(refused.message, /GO-2026-6809/, "the standard library's findings are allow-listed (with reasons and a date)");
+    await timed("S4. destroy of local-vuln", () => runOperation(vuln, "destroy", quiet));
+    const dev = await openStack("dev");
+    await timed("S4. destroy of dev", () => runOperation(dev, "destroy", quiet));
+});

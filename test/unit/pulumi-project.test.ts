@@ -42,15 +42,15 @@ test("the project is named after the config namespace and declares only keys gos
     }
 });
 
-test("there are dev, staging and prod stacks, the local platform's local-staging and local-prod, and local-catalog", () => {
-    assert.deepEqual(stacks.sort(), ["Pulumi.dev.yaml", "Pulumi.local-catalog.yaml", "Pulumi.local-prod.yaml", "Pulumi.local-staging.yaml", "Pulumi.prod.yaml", "Pulumi.staging.yaml"]);
+test("there are dev, staging and prod stacks, the local platform's local-staging and local-prod, local-catalog, and the vulnerability gate's local-vuln and local-vuln-prod", () => {
+    assert.deepEqual(stacks.sort(), ["Pulumi.dev.yaml", "Pulumi.local-catalog.yaml", "Pulumi.local-prod.yaml", "Pulumi.local-staging.yaml", "Pulumi.local-vuln-prod.yaml", "Pulumi.local-vuln.yaml", "Pulumi.prod.yaml", "Pulumi.staging.yaml"]);
 });
 
 /**
  * local-catalog ships another team's service (test/fixtures/catalog) and nothing else: it
  * lists its own services, none of which Pulumi.yaml defines, so each is still defined once.
  */
-const STANDALONE_STACKS = ["Pulumi.local-catalog.yaml"];
+const STANDALONE_STACKS = ["Pulumi.local-catalog.yaml", "Pulumi.local-vuln.yaml", "Pulumi.local-vuln-prod.yaml"];
 
 test("each service is defined once: no stack file repeats Pulumi.yaml's services; a standalone stack defines only services of its own, without overrides", () => {
     const projectServices = new Set((project.config.services.default as { name: string }[]).map((s) => s.name));

@@ -13,7 +13,7 @@ import { CheckedStack, checkStack, StackInput } from "../../stack/check";
 import { CONFIG_NAMESPACE, ConfigError } from "../../stack/config";
 import { ReadStackOutputs, StackIdentity } from "../../stack/promotion";
 import { renderModeFrom } from "../../stack/target";
-import { imageAccess, registryAccess } from "../../stack/registry-access";
+import { imageAccess, registryAccess, supplyChainAccess } from "../../stack/registry-access";
 import { outputValues } from "./outputs";
 
 /** Every check, on STACK's config, against its workspace's project directory; throws ConfigError. Returns what was checked. */
@@ -24,7 +24,7 @@ export async function preflight(stack: Stack): Promise<CheckedStack> {
     } catch (err) {
         throw requiredConfigError(String(err), stack.name) ?? err;
     }
-    return refuseProblems({ entries, projectDir: stack.workspace.workDir, render: renderModeFrom() !== undefined, self: await stackIdentity(stack), readStackOutputs: cliStackOutputs(stack), registryAccess, imageAccess });
+    return refuseProblems({ entries, projectDir: stack.workspace.workDir, render: renderModeFrom() !== undefined, self: await stackIdentity(stack), readStackOutputs: cliStackOutputs(stack), registryAccess, imageAccess, supplyChainAccess: supplyChainAccess(stack.workspace.workDir) });
 }
 
 /**
