@@ -228,3 +228,13 @@ test("a stack nothing touches may show its pending promotion (its upstream relea
     const refused = analyseStack("local-staging", more, { mustNotChange: true });
     assert.deepEqual(refused.gates.map((g) => g.ok), [false]);
 });
+
+test("supply chain: each image's line (signature, SBOM, provenance, vulnerabilities) reaches the stack's section, once", () => {
+    const line = "goship supply chain: hello: signed (key sha256:ecfb62bf3968); linux/amd64: SBOM sha256:a616968914cf (1 components), provenance sha256:6b0fb9af1c8b; vulnerabilities: pass";
+    const info = (sequence: number): EngineEvent => ({ sequence, timestamp: 0, diagnosticEvent: { prefix: "", message: `${line}\n`, color: "never", severity: "info" } }) as unknown as EngineEvent;
+    const report = analyseStack("local-prod", [...events("local-prod-no-change"), info(100000), info(100001)], {});
+    assert.deepEqual(report.supplyChain, [line]);
+    const rendered = renderReport([report], verdictOf([report])).details;
+    assert.equal(rendered.split(`- 🔏 ${line}`).length - 1, 1, rendered);
+    assert.deepEqual(analyseStack("local-prod", events("local-prod-no-change"), {}).supplyChain, [], "no line, no entry");
+});

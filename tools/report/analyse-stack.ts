@@ -16,6 +16,9 @@ const IMAGE_TYPE = "docker-build:index:Image";
 const INDEX_TYPE = "docker-build:index:Index";
 /** Steps that change nothing: left out of the report's changes. */
 const QUIET_OPS = new Set(["same", "read", "refresh", "discard", "import"]);
+/** The program's line per image of what it carries (components/supply-chain/supply-chain.ts summaryLine). */
+const SUPPLY_CHAIN_LINE = "goship supply chain: ";
+
 /** The engine's closing line of a failed operation: the reasons are the other diagnostics. */
 const GENERIC_ERRORS = [/^(preview|update) failed$/];
 /** Warnings every build preview prints: not news. */
@@ -277,6 +280,7 @@ export function analyseStack(stack: string, events: readonly EngineEvent[], opti
         services,
         errors,
         warnings: diagnostics("warning"),
+        supplyChain: diagnostics("info").filter((m) => m.startsWith(SUPPLY_CHAIN_LINE)),
         // The engine keys a local pack `name|local|<its directory>`: the name and version say it.
         policyPacks: Object.entries(packs).map(([name, version]) => `${name.split("|")[0]}@v${version}`).sort(),
         stackViolations: byService(violations, undefined),

@@ -118,6 +118,7 @@ export function stackSection(r: StackReport, budget = Infinity): { text: string;
     const lines: string[] = [];
     for (const e of r.errors) lines.push(`- ❌ ${e.replace(/\s+/g, " ")}`);
     for (const w of r.warnings) lines.push(`- ⚠️ ${w.replace(/\s+/g, " ")}`);
+    for (const s of r.supplyChain ?? []) lines.push(`- 🔏 ${s.replace(/\s+/g, " ")}`);
     const all = [...r.stackViolations, ...r.services.flatMap((s) => s.violations)];
     const notRun = [...r.stackCouldNotRun, ...r.services.flatMap((s) => s.couldNotRun)];
     for (const f of all) lines.push(findingLine(f, false));

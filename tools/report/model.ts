@@ -73,6 +73,8 @@ export interface StackReport {
     errors: string[];
     /** Warnings worth a reviewer's eye (not the build's "skipping preview build"). */
     warnings: string[];
+    /** What each image carries, as the program read it back (`goship supply chain: <service>: signed …; SBOM …`). */
+    supplyChain?: string[];
     /** Policy packs that ran, `name@version`. */
     policyPacks: string[];
     /** Policy findings of stack-wide resources, or of the stack as a whole. */
