@@ -64,7 +64,8 @@ export = async () => {
                 priorityClass,
                 imagePullSecrets: config.kubernetes.imagePullSecrets,
                 pullSecret,
-                supplyChain: supplyChainArgs(config.supplyChain, projectDir, target.secret),
+                // Rendering builds, signs and scans nothing: images are placeholders.
+                supplyChain: render ? undefined : supplyChainArgs(config.supplyChain, projectDir, target.secret),
             }),
             { providers: target.providers },
         );

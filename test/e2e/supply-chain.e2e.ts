@@ -10,7 +10,9 @@
  *      read back through the registry API and parsed, and `cosign verify --key` and
  *      `cosign verify-attestation --key` accept them; the release record names them;
  *  S3. local-prod (production) refuses a digest nobody signed at preview, naming the key
- *      and the fix, and previews dev's signed one;
+ *      and the fix, and previews dev's signed one; S3b. promoted through local-staging into
+ *      local-prod's login registry, the copy carries the signature and attestations, which
+ *      `cosign verify --key` accepts there with the pods' pull login;
  *  S4. the vulnerable fixture (golang.org/x/text v0.3.6, language.Parse called): dev's
  *      policy reports its findings and deploys; local-prod's refuses it at preview.
  * The vulnerability database is the offline one built from golang.org/x/vulndb
@@ -26,6 +28,7 @@ import { LocalWorkspace } from "@pulumi/pulumi/automation";
 import { GoImage } from "../../components/go-image";
 import { RepositoryReader, parseImageRef } from "../../components/publish/registry-api";
 import { parsePublicKey } from "../../components/supply-chain/cosign-format";
+import { withDockerConfig } from "../../components/supply-chain/docker-config";
 import { CYCLONEDX_PREDICATE, platformDigests, readAttestations, signatureProblem } from "../../components/supply-chain/record";
 import { SLSA_PROVENANCE_V1 } from "../../components/supply-chain/provenance";
 import { normalizeContextModes } from "../../stack/context-modes";
@@ -166,6 +169,33 @@ test("S3. local-prod refuses an unsigned digest at preview, naming the key and t
     pinLocalProd(devRef);
     await timed("S3. preview of local-prod with dev's signed digest", () => runOperation(prod, "preview", quiet));
     fs.writeFileSync(LOCAL_PROD_FILE, localProdText);
+});
+
+test("S3b. promotion to local-staging and into local-prod's login registry: the copy carries the signature and attestations, cosign verifies them there", async () => {
+    assert.ok(devRef, "S2 ran");
+    const staging = await openStack("local-staging");
+    const prod = await openStack("local-prod");
+    await timed("S3b. pulumi up of local-staging and local-prod", async () => {
+        await runOperation(staging, "up", quiet);
+        await runOperation(prod, "up", quiet);
+    });
+    const release = releasesOf(outputValues(await prod.outputs())).hello;
+    const server = process.env.GOSHIP_LOGIN_REGISTRY ?? "";
+    assert.ok(release?.ref.startsWith(`${server}/`), `local-prod runs its copy in ${server}: ${release?.ref}`);
+    assert.equal(release.digest, parseImageRef(devRef).digest, "the same digest as dev's");
+    assert.equal(release.supplyChain?.signature.signed, true, "the copy's signature, read back from the login registry");
+    assert.deepEqual(Object.values(release.supplyChain?.platforms ?? {}).map((p) => Boolean(p.sbom && p.provenance)), [true, true], "both platforms' attestations copied");
+    const password = fs.readFileSync(process.env.GOSHIP_LOGIN_REGISTRY_PULL_PASSWORD_FILE ?? "", "utf8").trim();
+    const keyFile = path.join(scratch, "cosign.pub");
+    fs.writeFileSync(keyFile, PUBLIC_KEY);
+    const verified = await withDockerConfig({ [server]: { username: process.env.GOSHIP_LOGIN_REGISTRY_PULL_USER ?? "", password } }, async (env) =>
+        execFileSync("cosign", ["verify", "--key", keyFile, "--insecure-ignore-tlog=true", release.ref], { env: { ...process.env, ...env }, encoding: "utf8" }),
+    );
+    assert.match(verified, new RegExp(release.digest), "cosign verify --key accepts the copy, with the pods' pull login");
+    await timed("S3b. destroy of local-prod and local-staging", async () => {
+        await runOperation(prod, "destroy", quiet);
+        await runOperation(staging, "destroy", quiet);
+    });
 });
 
 test("S4. the vulnerable fixture: local-vuln reports GO-2021-0113 (called code) and deploys; local-vuln-prod refuses it at preview, before anything is registered", async () => {
