@@ -11,6 +11,7 @@ import { findTool, missingToolProblem } from "../components/supply-chain/tools";
 import { describeFinding, judgeFindings, vulnerabilityPolicySchema } from "../components/supply-chain/vulnerability-policy";
 import { databaseProblem, databaseUrl } from "../components/supply-chain/vulnerability-scan";
 import { secretKeyName } from "./secret-keys";
+import { ecrScanPolicySchema } from "../components/supply-chain/ecr-scan";
 
 /**
  * `goship:supplyChain`: what a stack signs, what it verifies, and its vulnerability policy
@@ -32,6 +33,7 @@ export const supplyChainSchema = z
             .describe("sign each built index and attest its platforms (SBOM, provenance)"),
         requireSignature: z.boolean().default(false).describe("refuse a promoted or pinned digest whose signature does not verify with publicKey"),
         vulnerabilities: vulnerabilityPolicySchema.optional().describe("the govulncheck gate: database, action (report | fail), failOn, allow"),
+        ecrScan: ecrScanPolicySchema.optional(),
     })
     .superRefine((s, ctx) => {
         if (s.signing && s.publicKey === undefined) ctx.addIssue({ code: "custom", path: ["publicKey"], message: "required with signing: goship verifies what it signed and records it; give cosign.pub's path" });
@@ -134,5 +136,6 @@ export function supplyChainArgs(config: SupplyChainConfig | undefined, projectDi
     if (pem !== undefined) args.publicKey = pem;
     if (config.signing) args.signing = { privateKey: secret(config.signing.keyKey), password: secret(config.signing.passwordKey) };
     if (config.vulnerabilities) args.vulnerabilities = config.vulnerabilities;
+    if (config.ecrScan) args.ecrScan = config.ecrScan;
     return args;
 }

@@ -26,6 +26,8 @@ import { sbomOfBinary } from "./sbom";
 import { SLSA_PROVENANCE_V1 } from "./provenance";
 import { describeFinding, judgeFindings, VulnerabilityPolicy, VulnerabilityVerdict } from "./vulnerability-policy";
 import { databaseUrl } from "./vulnerability-scan";
+import { ecrHost } from "../publish/registry";
+import { ecrScanProblems, EcrScanPolicy } from "./ecr-scan";
 
 /** What provenance says of a platform's build besides where it went. */
 export type RecipeFacts = Omit<ProvenanceFacts, "repository" | "digest" | "platform">;
@@ -40,6 +42,8 @@ export interface SupplyChainArgs {
     requireSignature?: boolean;
     /** The vulnerability gate. @default none */
     vulnerabilities?: VulnerabilityPolicy;
+    /** Promotion of a digest in ECR: its scan-on-push findings must pass this policy. @default none */
+    ecrScan?: EcrScanPolicy;
     /** Directory relative database paths start from. @default the working directory */
     projectDir?: string;
     /** Where scan results are cached by digest. @default .goship/vulncheck-cache */
@@ -139,7 +143,7 @@ export async function attestBuiltImage(
  */
 export async function checkPromotedImage(name: string, ref: string, login: RegistryLogin | undefined, binaryName: string, args: SupplyChainArgs, parent: pulumi.Resource): Promise<SupplyChainRecord | undefined> {
     const key = publicKeyOf(args, name, parent);
-    if (!key && !args.vulnerabilities) return undefined;
+    if (!key && !args.vulnerabilities && !args.ecrScan) return undefined;
     const { reader, digest } = readerOf(ref, login);
     let record: SupplyChainRecord | undefined;
     if (key) {
@@ -153,6 +157,12 @@ export async function checkPromotedImage(name: string, ref: string, login: Regis
         record = await readSupplyChain(reader, digest, key);
     }
     const platforms = record ? Object.fromEntries(Object.entries(record.platforms).map(([p, r]) => [p, r.digest])) : await platformDigests(reader, digest);
+    if (args.ecrScan && ecrHost(reader.host)) {
+        const problems = await ecrScanProblems(reader.host, reader.repository, platforms, args.ecrScan);
+        if (problems.length > 0) {
+            throw new pulumi.ResourceError(`${name}: goship:supplyChain.ecrScan: ${ref} is refused: ${problems.join("; ")}`, parent);
+        }
+    }
     const vulnerabilities = await vulnerabilityGate(name, ref, platforms, login, binaryName, args, parent);
     const out: SupplyChainRecord = record ?? { signature: { signed: false }, platforms: Object.fromEntries(Object.entries(platforms).map(([p, d]) => [p, { digest: d }])) };
     if (vulnerabilities) out.vulnerabilities = vulnerabilities;

@@ -1,7 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as crypto from "crypto";
-import { fakeIndex, fakeSign } from "../harness/fake-registry";
+import { FAKE_ECR_LOGIN, fakeEcrScan, fakeIndex, fakeRegistryFetch, fakeSign } from "../harness/fake-registry";
+import { platformDigests } from "../../components/supply-chain/record";
+import { RepositoryReader } from "../../components/publish/registry-api";
 import { FAKE_ACCOUNT_REGISTRY, ofType, releaseRecord, runStack } from "../harness/program";
 
 /** local-prod's secrets (the stack file's `secure:` values are not read under mocks). */
@@ -63,4 +65,16 @@ test("signing needs its key and password as secrets, named in the refusal", asyn
             return true;
         },
     );
+});
+
+test("prod gates on ECR's scan on push: a HIGH finding on one platform refuses the digest, an unfinished scan too; a clean scan passes", async () => {
+    const digest = fakeIndex("scanned in ECR");
+    const [amd64, arm64] = Object.values(await platformDigests(new RepositoryReader(FAKE_ACCOUNT_REGISTRY, "goship/hello", { fetch: fakeRegistryFetch, login: FAKE_ECR_LOGIN }), digest));
+    fakeEcrScan(arm64, "COMPLETE", { HIGH: 2, LOW: 7 });
+    await assert.rejects(runStack("prod", { preview: true, stacks: stagingWith(digest) }), /hello: goship:supplyChain\.ecrScan: .* is refused: linux\/arm64: ECR found 2 HIGH \(at or above HIGH\)/);
+    fakeEcrScan(arm64, "IN_PROGRESS");
+    await assert.rejects(runStack("prod", { preview: true, stacks: stagingWith(digest) }), /linux\/arm64: ECR's scan is IN_PROGRESS/);
+    fakeEcrScan(arm64, "COMPLETE", { LOW: 7 });
+    fakeEcrScan(amd64, "COMPLETE", { MEDIUM: 1 });
+    await runStack("prod", { preview: true, stacks: stagingWith(digest) });
 });

@@ -65,6 +65,14 @@ export function fakeIndex(seed: string, platforms: readonly string[] = ["linux/a
     return index;
 }
 
+/** ECR's scan-on-push answers by image digest (DescribeImageScanFindings); a digest not set has a complete, clean scan. */
+const ecrScans = new Map<string, { status: string; counts: Record<string, number> }>();
+export function fakeEcrScan(digest: string, status: string, counts: Record<string, number> = {}): void {
+    ecrScans.set(digest, { status, counts });
+}
+/** The AWS access key the harness puts in the environment; ECR's API answers only requests signed with it. */
+export const FAKE_AWS_ACCESS_KEY = "AKIDGOSHIPTEST";
+
 /** The login ECR hosts want here: what the harness's getAuthorizationToken mock hands out. */
 export const FAKE_ECR_LOGIN = { username: "AWS", password: "ecr-token-secret" };
 
@@ -74,6 +82,14 @@ export const FAKE_ECR_LOGIN = { username: "AWS", password: "ecr-token-secret" };
  */
 export const fakeRegistryFetch: typeof fetch = async (input, init) => {
     const url = new URL(typeof input === "string" ? input : input instanceof URL ? input.href : input.url);
+    if (/^api\.ecr\.[a-z0-9-]+\.amazonaws\.com$/.test(url.hostname)) {
+        const headers = new Headers(init?.headers);
+        if (!(headers.get("authorization") ?? "").startsWith(`AWS4-HMAC-SHA256 Credential=${FAKE_AWS_ACCESS_KEY}/`)) return new Response(JSON.stringify({ __type: "UnrecognizedClientException" }), { status: 400 });
+        if (headers.get("x-amz-target") !== "AmazonEC2ContainerRegistry_V20150921.DescribeImageScanFindings") return new Response("{}", { status: 400 });
+        const digest = (JSON.parse(String(init?.body)) as { imageId: { imageDigest: string } }).imageId.imageDigest;
+        const scan = ecrScans.get(digest) ?? { status: "COMPLETE", counts: {} };
+        return new Response(JSON.stringify({ imageScanStatus: { status: scan.status }, imageScanFindings: { findingSeverityCounts: scan.counts } }), { status: 200 });
+    }
     if (url.hostname.endsWith(".amazonaws.com")) {
         const expected = `Basic ${Buffer.from(`${FAKE_ECR_LOGIN.username}:${FAKE_ECR_LOGIN.password}`).toString("base64")}`;
         const given = new Headers(init?.headers).get("authorization");

@@ -5,7 +5,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { READ_STACK_OUTPUTS } from "../../stack/promotion";
 import { effectiveStackConfig, rawStackConfig } from "./stack-files";
-import { FAKE_SIGNING_PUBLIC_PEM, fakeIndex, fakeRegistryFetch } from "./fake-registry";
+import { FAKE_AWS_ACCESS_KEY, FAKE_SIGNING_PUBLIC_PEM, fakeIndex, fakeRegistryFetch } from "./fake-registry";
 
 /**
  * Runs the real Pulumi program (index.ts) under Pulumi mocks with a stack's real config
@@ -263,6 +263,10 @@ async function underMocks<T>(
     process.env.HOME = path.join(projectDir, "home");
     const savedPath = process.env.PATH;
     process.env.PATH = `${path.join(projectDir, "bin")}${path.delimiter}${savedPath ?? ""}`;
+    // The AWS identity ECR's scan findings are read with (the fake ECR API checks the signature's key).
+    const savedAws = [process.env.AWS_ACCESS_KEY_ID, process.env.AWS_SECRET_ACCESS_KEY];
+    process.env.AWS_ACCESS_KEY_ID = FAKE_AWS_ACCESS_KEY;
+    process.env.AWS_SECRET_ACCESS_KEY = "fake-secret";
     // Registry checks ask the in-memory registry (test/harness/fake-registry.ts).
     globalThis.fetch = fakeRegistryFetch;
     try {
@@ -283,6 +287,10 @@ async function underMocks<T>(
         process.chdir(cwd);
         process.env.HOME = home;
         process.env.PATH = savedPath;
+        if (savedAws[0] === undefined) delete process.env.AWS_ACCESS_KEY_ID;
+        else process.env.AWS_ACCESS_KEY_ID = savedAws[0];
+        if (savedAws[1] === undefined) delete process.env.AWS_SECRET_ACCESS_KEY;
+        else process.env.AWS_SECRET_ACCESS_KEY = savedAws[1];
         fs.rmSync(projectDir, { recursive: true, force: true });
     }
 }
