@@ -111,8 +111,12 @@ export function promotedImage(name: string, src: PromoteSource, parent: pulumi.R
                 { parent, provider, retainOnDelete: true },
             ),
     );
-    // At preview, before the copy exists, the source's record is what the copy will carry.
-    const supplyChain = pulumi.runtime.isDryRun() ? supplyChainOf(sourceRef, sourceLogin) : supplyChainOf(copied, targetLogin);
+    // At preview, before the copy exists, the source's record is what the copy will carry;
+    // a source in this stack's own registry (a rollback pin to an earlier copy) reads with its login.
+    const sourceReadLogin = pulumi
+        .all([sourceRef, expected, sourceLogin, targetLogin])
+        .apply(([ref, expectedRef, fromLogin, toLogin]) => (ref.split("/")[0] === expectedRef.split("/")[0] ? (toLogin ?? fromLogin) : fromLogin));
+    const supplyChain = pulumi.runtime.isDryRun() ? supplyChainOf(sourceRef, sourceReadLogin) : supplyChainOf(copied, targetLogin);
     return supplyChain ? { ref: pulumi.all([copied, supplyChain]).apply(([r]) => r), supplyChain: supplyChain.apply((r) => r ?? emptyRecord()) } : { ref: copied };
 }
 

@@ -1,13 +1,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as crypto from "crypto";
-import { FAKE_ECR_LOGIN, fakeEcrScan, fakeIndex, fakeRegistryFetch, fakeSign } from "../harness/fake-registry";
+import { FAKE_ECR_LOGIN, FAKE_LOGIN_REGISTRY, fakeEcrScan, fakeIndex, fakeRegistryFetch, fakeSign } from "../harness/fake-registry";
 import { platformDigests } from "../../components/supply-chain/record";
 import { RepositoryReader } from "../../components/publish/registry-api";
 import { FAKE_ACCOUNT_REGISTRY, ofType, releaseRecord, runStack } from "../harness/program";
 
 /** local-prod's secrets (the stack file's `secure:` values are not read under mocks). */
-const LOCAL_PROD_SECRETS = { registryPassword: "push-password", pullPassword: "pull-password" };
+const LOCAL_PROD_SECRETS = { registryPassword: FAKE_LOGIN_REGISTRY.password, pullPassword: "pull-password" };
 
 /** local-staging's last release of hello: DIGEST in dev's registry (read by local-prod's check before anything is registered). */
 const localStagingWith = (digest: string) => {
@@ -77,4 +77,17 @@ test("prod gates on ECR's scan on push: a HIGH finding on one platform refuses t
     fakeEcrScan(arm64, "COMPLETE", { LOW: 7 });
     fakeEcrScan(amd64, "COMPLETE", { MEDIUM: 1 });
     await runStack("prod", { preview: true, stacks: stagingWith(digest) });
+});
+
+test("a rollback pin to local-prod's own earlier copy (in its login registry) is verified with the stack's login, at preview and at up", async () => {
+    const digest = fakeIndex("an earlier local-prod release");
+    const pinned = `127.0.0.1:5001/goship-prod/hello@${digest}`;
+    const pin = (c: Record<string, unknown>) => {
+        (c["goship:services"] as Record<string, unknown>[])[0].image = { source: "pinned", ref: pinned, revision: "0ld" };
+    };
+    for (const preview of [true, false]) {
+        const prod = await runStack("local-prod", { preview, secrets: LOCAL_PROD_SECRETS, mutate: pin });
+        const release = (prod.outputs.releases as Record<string, { supplyChain?: { signature: { signed: boolean } } }> | undefined)?.hello;
+        if (!preview) assert.equal(release?.supplyChain?.signature.signed, true, "the pinned copy's signature, read with the login");
+    }
 });

@@ -73,6 +73,9 @@ export function fakeEcrScan(digest: string, status: string, counts: Record<strin
 /** The AWS access key the harness puts in the environment; ECR's API answers only requests signed with it. */
 export const FAKE_AWS_ACCESS_KEY = "AKIDGOSHIPTEST";
 
+/** The login 127.0.0.1:5001 (local-prod's registry) wants here: Pulumi.local-prod.yaml's user and the graph tests' registryPassword. */
+export const FAKE_LOGIN_REGISTRY = { username: "goship", password: "push-password" };
+
 /** The login ECR hosts want here: what the harness's getAuthorizationToken mock hands out. */
 export const FAKE_ECR_LOGIN = { username: "AWS", password: "ecr-token-secret" };
 
@@ -89,6 +92,13 @@ export const fakeRegistryFetch: typeof fetch = async (input, init) => {
         const digest = (JSON.parse(String(init?.body)) as { imageId: { imageDigest: string } }).imageId.imageDigest;
         const scan = ecrScans.get(digest) ?? { status: "COMPLETE", counts: {} };
         return new Response(JSON.stringify({ imageScanStatus: { status: scan.status }, imageScanFindings: { findingSeverityCounts: scan.counts } }), { status: 200 });
+    }
+    // local-prod's login registry: only its push login (the graph tests' registryPassword) gets in.
+    if (url.host === "127.0.0.1:5001") {
+        const given = new Headers(init?.headers).get("authorization");
+        if (given !== `Basic ${Buffer.from(`${FAKE_LOGIN_REGISTRY.username}:${FAKE_LOGIN_REGISTRY.password}`).toString("base64")}`) {
+            return new Response("{}", { status: 401, headers: { "WWW-Authenticate": `Basic realm="${url.host}"` } });
+        }
     }
     if (url.hostname.endsWith(".amazonaws.com")) {
         const expected = `Basic ${Buffer.from(`${FAKE_ECR_LOGIN.username}:${FAKE_ECR_LOGIN.password}`).toString("base64")}`;
