@@ -10,3 +10,5 @@ export { GoDeployment, GoDeploymentArgs } from "./go-deployment";
 export { renderDockerfile, DockerfileOptions } from "./build/dockerfile";
 export { Platform, NodeOs, SUPPORTED_PLATFORMS } from "./build/platforms";
 export { RegistryCredentials } from "./publish/registry";
+export type { SupplyChainArgs } from "./supply-chain/supply-chain";
+export type { SupplyChainRecord } from "./supply-chain/record";

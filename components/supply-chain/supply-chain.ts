@@ -16,7 +16,7 @@
 import { KeyObject } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { parseImageRef, RegistryLogin, RepositoryReader } from "../publish/registry-api";
-import { keyId, parsePublicKey } from "./cosign-format";
+import { parsePublicKey } from "./cosign-format";
 import { cosignAttest, cosignSign, SigningKey } from "./cosign";
 import { provenanceStatement, ProvenanceFacts } from "./provenance";
 import { CYCLONEDX_PREDICATE, platformDigests, readAttestations, readSupplyChain, signatureProblem, SupplyChainRecord } from "./record";
@@ -181,4 +181,3 @@ export function summaryLine(name: string, r: SupplyChainRecord): string {
     return `goship supply chain: ${name}: ${signed}; ${platforms}${vulns}`;
 }
 
-export { keyId };
