@@ -31,29 +31,12 @@ log_setup ko/install.sh: error
 
 command -v go >/dev/null 2>&1 || die "go is not on PATH (ko $KO_VERSION declares go 1.26.3)"
 command -v node >/dev/null 2>&1 || die "node is not on PATH; it reads go's JSON output"
-mkdir -p "$CACHE/bin" "$CACHE/build" "$CACHE/logs"
-cache="$(cd "$CACHE" && pwd)"
-gowrap_env
+gowrap_tools_begin "$CACHE" ko
 
-# One run at a time per cache (two concurrent builds would race on the same files).
-lock_take 9 "$cache/.ko.lock" 3600 install.sh
+# Each reports its version by `NAME version`, set through its version variable.
+gowrap_tool ko "$KO_VERSION" "$KO_MODULE" "$KO_SUM" "$KO_GOMOD_SUM" "$KO_MODULE" version \
+  -ldflags "-s -w -X $KO_MODULE/pkg/commands.Version=v$KO_VERSION"
+gowrap_tool crane "$CRANE_VERSION" "$CRANE_MODULE" "$CRANE_SUM" "$CRANE_GOMOD_SUM" "$CRANE_MODULE/cmd/crane" version \
+  -ldflags "-s -w -X $CRANE_MODULE/cmd/crane/cmd.Version=v$CRANE_VERSION"
 
-declare -a report=() bindirs=()
-
-# build NAME VERSION MODULE SUM GOMOD_SUM PACKAGE VERSION_VAR (each reports it by `NAME version`)
-build() {
-  gowrap_module "$cache" "$1" "$2" "$3" "$4" "$5" "$6" version -ldflags "-s -w -X $7=v$2"
-  bindirs+=("${GOWRAP_OUT%/*}")
-  report+=("$(printf '%-6s %-8s %s  %s' "$1" "$2" "$GOWRAP_STATUS" "$GOWRAP_OUT")")
-}
-
-build ko "$KO_VERSION" "$KO_MODULE" "$KO_SUM" "$KO_GOMOD_SUM" "$KO_MODULE" "$KO_MODULE/pkg/commands.Version"
-build crane "$CRANE_VERSION" "$CRANE_MODULE" "$CRANE_SUM" "$CRANE_GOMOD_SUM" "$CRANE_MODULE/cmd/crane" \
-  "$CRANE_MODULE/cmd/crane/cmd.Version"
-
-if printf '%s\n' "${report[@]}" | grep -qv ' cached '; then
-  { printf '%-6s %-8s %-6s %6s  %s\n' tool version status time binary; printf '%s\n' "${report[@]}"; } >&2
-else
-  log "cached: ko $KO_VERSION, crane $CRANE_VERSION ($cache/bin)"
-fi
-for d in "${bindirs[@]}"; do printf 'export PATH="%s:%s"\n' "$d" "\$PATH"; done
+gowrap_tools_end "cached: ko $KO_VERSION, crane $CRANE_VERSION ($GOWRAP_CACHE/bin)"

@@ -19,6 +19,13 @@
 #                               PACKAGE of MODULE@vTAG (go.sum lines SUM and GOMOD_SUM) built
 #                               into CACHE/bin/NAME-TAG/NAME unless the binary there reports
 #                               TAG; sets GOWRAP_OUT (the binary) and GOWRAP_STATUS
+#   gowrap_tools_begin DIR LOCK an install script of gowrap_module tools (needs lock.sh): the
+#                               cache directories under DIR, gowrap_env, one run at a time per
+#                               cache (LOCK names the lock file); sets GOWRAP_CACHE (absolute)
+#   gowrap_tool NAME TAG MODULE SUM GOMOD_SUM PACKAGE VERSION_ARG [BUILDFLAG...]
+#                               gowrap_module into GOWRAP_CACHE, its row and PATH entry recorded
+#   gowrap_tools_end CACHED     the table of what was built on stderr (or, all cached, the log
+#                               line CACHED), then one `export PATH=...` line per tool on stdout
 #   gowrap_tail LOG             the last lines of a failed go command, indented, on stderr
 #   json_field PATH             one field of the JSON document on stdin (go's -json output)
 
@@ -95,6 +102,32 @@ gowrap_module() {
     fi
     gowrap_reports "$GOWRAP_OUT" "$tag" "$arg" || die "$GOWRAP_OUT does not report version $tag: $("$GOWRAP_OUT" "$arg" 2>&1 | head -n 1)"
     GOWRAP_STATUS="$(printf 'built  %5ss' "$((SECONDS - start))")"
+}
+
+# shellcheck disable=SC2034 # GOWRAP_CACHE is what the caller reads
+gowrap_tools_begin() {
+    mkdir -p "$1/bin" "$1/build" "$1/logs"
+    GOWRAP_CACHE="$(cd "$1" && pwd)"
+    gowrap_env
+    # Two concurrent builds would race on the same files.
+    lock_take 9 "$GOWRAP_CACHE/.$2.lock" 3600 install.sh
+    GOWRAP_ROWS=() GOWRAP_BINDIRS=()
+}
+
+gowrap_tool() {
+    gowrap_module "$GOWRAP_CACHE" "$@"
+    GOWRAP_BINDIRS+=("${GOWRAP_OUT%/*}")
+    GOWRAP_ROWS+=("$(printf '%-15s %-8s %s  %s' "$1" "$2" "$GOWRAP_STATUS" "$GOWRAP_OUT")")
+}
+
+gowrap_tools_end() {
+    if printf '%s\n' "${GOWRAP_ROWS[@]}" | grep -qv ' cached '; then
+        { printf '%-15s %-8s %-6s %6s  %s\n' tool version status time binary; printf '%s\n' "${GOWRAP_ROWS[@]}"; } >&2
+    else
+        log "$1"
+    fi
+    local d
+    for d in "${GOWRAP_BINDIRS[@]}"; do printf 'export PATH="%s:%s"\n' "$d" "\$PATH"; done
 }
 
 gowrap_tail() { grep -v '^go: downloading' "$1" | tail -n 15 | sed 's/^/    /' >&2; }
