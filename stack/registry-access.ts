@@ -1,6 +1,7 @@
 import { checkRegistryAccess, verifyImage } from "../components/publish/registry-api";
 import { ImageAccess, RegistryAccess, SupplyChainAccess } from "./check";
 import { deployedSupplyChainProblems } from "./supply-chain";
+import { todayUtc } from "../components/supply-chain/supply-chain";
 import { CONFIG_NAMESPACE, REGISTRY_PASSWORD_KEY } from "./config";
 
 /** The real check: GET /v2/ of the registry, with the stack's login when it has one. */
@@ -18,4 +19,4 @@ export const imageAccess: ImageAccess = async (ref, platforms, login) => {
 
 /** The real supply-chain check of a deployed image: its signature and its vulnerabilities, read from its registry. */
 export const supplyChainAccess = (projectDir: string): SupplyChainAccess => (ref, login, binaryName, config) =>
-    deployedSupplyChainProblems(ref, login, binaryName, config, projectDir, new Date().toISOString().slice(0, 10));
+    deployedSupplyChainProblems(ref, login, binaryName, config, projectDir, todayUtc());

@@ -6,9 +6,9 @@ import { parseImageRef, RegistryLogin, RepositoryReader } from "../components/pu
 import { parsePublicKey } from "../components/supply-chain/cosign-format";
 import { platformDigests, signatureProblem } from "../components/supply-chain/record";
 import { scanImage } from "../components/supply-chain/scan-image";
-import { SupplyChainArgs } from "../components/supply-chain/supply-chain";
+import { DEFAULT_SCAN_CACHE, signatureRefusal, SupplyChainArgs, vulnerabilityRefusal } from "../components/supply-chain/supply-chain";
 import { findTool, missingToolProblem } from "../components/supply-chain/tools";
-import { describeFinding, judgeFindings, vulnerabilityPolicySchema } from "../components/supply-chain/vulnerability-policy";
+import { judgeFindings, vulnerabilityPolicySchema } from "../components/supply-chain/vulnerability-policy";
 import { databaseProblem, databaseUrl } from "../components/supply-chain/vulnerability-scan";
 import { secretKeyName } from "./secret-keys";
 import { ecrScanPolicySchema } from "../components/supply-chain/ecr-scan";
@@ -111,19 +111,14 @@ export async function deployedSupplyChainProblems(ref: string, login: RegistryLo
     if (config.requireSignature && pem !== undefined) {
         const problem = await signatureProblem(reader, digest, parsePublicKey(pem));
         if (problem !== undefined) {
-            problems.push(`goship:supplyChain.requireSignature: ${ref} is refused: ${problem}; promote a release its builder stack signed (goship:supplyChain.signing), or sign the digest: cosign sign --key cosign.key ${ref}`);
+            problems.push(signatureRefusal(ref, problem));
         }
     }
     const policy = config.vulnerabilities;
     if (policy?.action === "fail") {
-        const findings = await scanImage(reader, await platformDigests(reader, digest), binaryName, databaseUrl(policy.db, projectDir), ".goship/vulncheck-cache");
+        const findings = await scanImage(reader, await platformDigests(reader, digest), binaryName, databaseUrl(policy.db, projectDir), DEFAULT_SCAN_CACHE);
         const verdict = judgeFindings(findings, policy, today);
-        if (verdict.result === "fail") {
-            problems.push(
-                `goship:supplyChain.vulnerabilities: ${ref} has ${verdict.blocking.length} ${policy.failOn}-level finding${verdict.blocking.length === 1 ? "" : "s"} this stack refuses: ${verdict.blocking.map(describeFinding).join("; ")}; ` +
-                    "upgrade the module in the service's go.mod and release again, or add each to goship:supplyChain.vulnerabilities.allow with {id, reason, expires}",
-            );
-        }
+        if (verdict.result === "fail") problems.push(vulnerabilityRefusal(ref, verdict, policy));
     }
     return problems;
 }

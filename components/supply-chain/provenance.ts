@@ -6,6 +6,7 @@
  * configured; no time and no random value, so identical builds give identical statements.
  */
 import { createHash } from "crypto";
+import { REGISTRY_EXPORT } from "../build/reproducible";
 
 /** The build type below: what its externalParameters mean is docs/supply-chain.md's "Provenance". */
 export const BUILD_TYPE = "urn:goship:buildtype:dockerfile:v1";
@@ -72,7 +73,7 @@ export function provenanceStatement(f: ProvenanceFacts): { predicate: Record<str
                     buildSecrets: [...f.buildSecrets].sort(),
                     recipe: f.recipe,
                 },
-                internalParameters: { exporter: "type=registry,rewrite-timestamp=true" },
+                internalParameters: { exporter: REGISTRY_EXPORT },
                 resolvedDependencies: dependencies,
             },
             runDetails: { builder: { id: f.builder }, metadata: {} },

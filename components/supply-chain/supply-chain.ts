@@ -46,10 +46,32 @@ export interface SupplyChainArgs {
     ecrScan?: EcrScanPolicy;
     /** Directory relative database paths start from. @default the working directory */
     projectDir?: string;
-    /** Where scan results are cached by digest. @default .goship/vulncheck-cache */
+    /** Where scan results are cached by digest. @default DEFAULT_SCAN_CACHE (.goship/vulncheck-cache) */
     cacheDir?: string;
     /** Today (YYYY-MM-DD, UTC) for allow-list expiry. @default the current date */
     today?: string;
+}
+
+/** Where scan results are cached by digest, unless SupplyChainArgs.cacheDir says otherwise. */
+export const DEFAULT_SCAN_CACHE = ".goship/vulncheck-cache";
+
+/** Today as allow-list entries count it: YYYY-MM-DD, UTC. */
+export function todayUtc(): string {
+    return new Date().toISOString().slice(0, 10);
+}
+
+/** The refusal of a digest whose signature does not verify (PROBLEM says why). */
+export function signatureRefusal(ref: string, problem: string): string {
+    return `goship:supplyChain.requireSignature: ${ref} is refused: ${problem}; promote a release its builder stack signed (goship:supplyChain.signing), or sign the digest: cosign sign --key cosign.key ${ref}`;
+}
+
+/** The refusal of a digest whose findings the policy blocks. */
+export function vulnerabilityRefusal(ref: string, verdict: VulnerabilityVerdict, policy: VulnerabilityPolicy): string {
+    const n = verdict.blocking.length;
+    return (
+        `goship:supplyChain.vulnerabilities: ${ref} has ${n} ${policy.failOn}-level finding${n === 1 ? "" : "s"} this stack refuses: ${verdict.blocking.map(describeFinding).join("; ")}; ` +
+        "upgrade the module in the service's go.mod and release again, or add each to goship:supplyChain.vulnerabilities.allow with {id, reason, expires}"
+    );
 }
 
 function readerOf(ref: string, login: RegistryLogin | undefined): { reader: RepositoryReader; digest: string } {
@@ -80,15 +102,11 @@ export async function vulnerabilityGate(name: string, ref: string, platforms: Re
     const policy = args.vulnerabilities;
     if (!policy) return undefined;
     const { reader } = readerOf(ref, login);
-    const findings = await scanImage(reader, platforms, binaryName, databaseUrl(policy.db, args.projectDir ?? process.cwd()), args.cacheDir ?? ".goship/vulncheck-cache");
-    const verdict = judgeFindings(findings, policy, args.today ?? new Date().toISOString().slice(0, 10));
+    const findings = await scanImage(reader, platforms, binaryName, databaseUrl(policy.db, args.projectDir ?? process.cwd()), args.cacheDir ?? DEFAULT_SCAN_CACHE);
+    const verdict = judgeFindings(findings, policy, args.today ?? todayUtc());
     const record = verdictRecord(name, verdict, policy, parent);
     if (verdict.result === "fail") {
-        throw new pulumi.ResourceError(
-            `${name}: goship:supplyChain.vulnerabilities: ${ref} has ${verdict.blocking.length} ${policy.failOn}-level finding${verdict.blocking.length === 1 ? "" : "s"} this stack refuses: ` +
-                `${verdict.blocking.map(describeFinding).join("; ")}. Upgrade the module in the service's go.mod and release again, or add each to goship:supplyChain.vulnerabilities.allow with {id, reason, expires}`,
-            parent,
-        );
+        throw new pulumi.ResourceError(`${name}: ${vulnerabilityRefusal(ref, verdict, policy)}`, parent);
     }
     return record;
 }
@@ -149,10 +167,7 @@ export async function checkPromotedImage(name: string, ref: string, login: Regis
     if (key) {
         const problem = await signatureProblem(reader, digest, key);
         if (problem !== undefined && args.requireSignature) {
-            throw new pulumi.ResourceError(
-                `${name}: goship:supplyChain.requireSignature: ${ref} is refused: ${problem}. Promote a release its builder stack signed (goship:supplyChain.signing), or sign this digest: cosign sign --key cosign.key ${ref}`,
-                parent,
-            );
+            throw new pulumi.ResourceError(`${name}: ${signatureRefusal(ref, problem)}`, parent);
         }
         record = await readSupplyChain(reader, digest, key);
     }
